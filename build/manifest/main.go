@@ -12,9 +12,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/build/internal/pluginmanifest"
 )
 
 const (
@@ -28,7 +29,7 @@ func main() {
 	if len(os.Args) != 2 {
 		fail("usage: manifest apply|id|version|check")
 	}
-	manifest, err := load(manifestPath)
+	manifest, err := pluginmanifest.Load(manifestPath)
 	if err != nil {
 		fail(err.Error())
 	}
@@ -51,23 +52,6 @@ func main() {
 func fail(msg string) {
 	fmt.Fprintln(os.Stderr, "manifest: "+msg)
 	os.Exit(1)
-}
-
-func load(path string) (*model.Manifest, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var manifest model.Manifest
-	decoder := json.NewDecoder(strings.NewReader(string(raw)))
-	decoder.DisallowUnknownFields()
-	if err := decoder.Decode(&manifest); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := manifest.IsValid(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &manifest, nil
 }
 
 func apply(manifest *model.Manifest) error {
