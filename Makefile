@@ -1,0 +1,112 @@
+# clusterdemo — build, test, deploy and demo the plugin.
+#
+#   make dist          the installable bundle dist/clusterdemo-<version>.tar.gz
+#   make test          everything CI runs (.ci/run calls exactly this)
+#   make demo          a real local Mattermost cluster with the plugin installed
+#   make demo-stop     stop the nodes `make demo` started
+#   make deploy        upload and enable the bundle on MM_SERVICESETTINGS_SITEURL
+#
+# MM_DEBUG=1 builds the server for this machine's platform only (fast iteration).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := dist
+
+GO ?= go
+NPM ?= npm
+export GOFLAGS ?= -buildvcs=false
+
+PLUGIN_ID := $(shell $(GO) run ./build/manifest id)
+PLUGIN_VERSION := $(shell $(GO) run ./build/manifest version)
+BUNDLE := dist/$(PLUGIN_ID)-$(PLUGIN_VERSION).tar.gz
+
+ALL_PLATFORMS := linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64
+ifneq ($(MM_DEBUG),)
+PLATFORMS := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
+else
+PLATFORMS := $(ALL_PLATFORMS)
+endif
+
+# The local cluster: version of the Mattermost server and number of nodes.
+MM_VERSION ?= 5.39.3
+NODES ?= 2
+
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: all dist server webapp bundle manifest test go-test webapp-test bundle-test e2e \
+	check-style deploy demo demo-stop bench bench-cluster fuzz clean
+
+all: check-style test dist
+
+## manifest: regenerate the server and webapp constants from plugin.json
+manifest:
+	$(GO) run ./build/manifest apply
+
+## server: the plugin executables, CGO off, one per platform
+server: manifest
+	@mkdir -p server/dist
+	@for platform in $(PLATFORMS); do \
+		os=$${platform%-*}; arch=$${platform#*-}; ext=""; \
+		if [ "$$os" = windows ]; then ext=.exe; fi; \
+		echo "server: $$platform"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -o server/dist/plugin-$$platform$$ext ./server; \
+	done
+
+## webapp: webapp/dist/main.js (plugin bundle) and webapp/dist/dashboard.js
+webapp/node_modules: webapp/package.json webapp/package-lock.json
+	cd webapp && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+webapp: manifest webapp/node_modules
+	cd webapp && $(NPM) run build
+
+## dist: the bundle Mattermost installs
+dist: server webapp
+	rm -f $(BUNDLE)
+	$(GO) run ./build/bundle -out dist
+
+bundle: dist
+
+## test: vet, race-enabled Go tests, webapp tests, the bundle check, the real-cluster suite
+test: dist
+	$(GO) vet ./...
+	$(MAKE) go-test webapp-test bundle-test
+
+go-test:
+	$(GO) test -race -count=1 ./...
+
+webapp-test: webapp/node_modules
+	cd webapp && $(NPM) test
+
+bundle-test:
+	CLUSTERDEMO_BUNDLE=$(abspath $(BUNDLE)) CLUSTERDEMO_PLATFORMS="$(PLATFORMS)" \
+		$(GO) test -count=1 -run TestProducedBundle -v ./build/bundle
+
+## check-style: go vet and staticcheck; eslint and tsc --noEmit
+check-style: manifest webapp/node_modules
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	cd webapp && $(NPM) run lint && $(NPM) run check-types
+
+## fuzz: a longer run of the command parser fuzzer than make test's seed run
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test ./server -run '^$$' -fuzz FuzzParseCommand -fuzztime $(FUZZTIME)
+
+## deploy: upload and enable the bundle on the server named by MM_SERVICESETTINGS_SITEURL
+deploy: dist
+	$(GO) run ./build/deploy $(BUNDLE)
+
+## demo: a real local cluster — Mattermost Team Edition $(MM_VERSION), $(NODES) nodes on one PostgreSQL
+demo: dist
+	$(GO) run ./build/demo up --nodes $(NODES) --version $(MM_VERSION) --bundle $(BUNDLE)
+
+demo-stop:
+	$(GO) run ./build/demo down
+
+## bench: the cluster package beside mattermost-plugin-api's on the KV fake
+bench:
+	cd build/bench && $(GO) run .
+
+clean:
+	rm -rf dist server/dist webapp/dist build/bin
