@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost-server/v5/model"
+)
+
+// maxBodyBytes caps every request body; a larger one is refused with 413
+// before any handler sees it.
+const maxBodyBytes = 64 << 10
+
+// route is one entry of the HTTP API. The table below is the single source
+// of truth: the router is built from it, the auth middleware wraps every
+// entry, and the tests walk it so that a new route cannot skip them.
+type route struct {
+	method  string
+	path    string // relative to /plugins/clusterdemo
+	handler func(s *service, w http.ResponseWriter, r *http.Request)
+}
+
+func routes() []route {
+	return []route{
+		{http.MethodGet, "/api/v1/nodes", jsonHandler(handleNodes)},
+	}
+}
+
+// newRouter builds the plugin's router: every route is for system admins only.
+func newRouter(s *service) *mux.Router {
+	router := mux.NewRouter()
+	for _, rt := range routes() {
+		handler := rt.handler
+		router.Handle(rt.path, s.recoverPanics(s.limitBody(s.requireSystemAdmin(func(w http.ResponseWriter, r *http.Request) {
+			handler(s, w, r)
+		})))).Methods(rt.method)
+	}
+	router.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{status: http.StatusNotFound, message: "no such route: " + r.Method + " " + r.URL.Path})
+	})
+	router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{status: http.StatusMethodNotAllowed, message: "method " + r.Method + " not allowed on " + r.URL.Path})
+	})
+	return router
+}
+
+// apiError is an error with the HTTP status it maps to. lock, when set, is
+// included in the body so a 409 names who holds the lock.
+type apiError struct {
+	status  int
+	message string
+	lock    *lockJSON
+}
+
+func (e *apiError) Error() string { return e.message }
+
+func badRequest(format string, args ...interface{}) *apiError {
+	return &apiError{status: http.StatusBadRequest, message: fmt.Sprintf(format, args...)}
+}
+
+func notFound(format string, args ...interface{}) *apiError {
+	return &apiError{status: http.StatusNotFound, message: fmt.Sprintf(format, args...)}
+}
+
+func conflict(lock *lockJSON, format string, args ...interface{}) *apiError {
+	return &apiError{status: http.StatusConflict, message: fmt.Sprintf(format, args...), lock: lock}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body interface{}) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		status = http.StatusInternalServerError
+		data, _ = json.Marshal(errorJSON{Error: "encoding response: " + err.Error()})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
+}
+
+// writeError answers with {"error": "..."}: the status of an *apiError, else 500.
+func writeError(w http.ResponseWriter, err error) {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		ae = &apiError{status: http.StatusInternalServerError, message: err.Error()}
+	}
+	writeJSON(w, ae.status, errorJSON{Error: ae.message, Lock: ae.lock})
+}
+
+// jsonHandler adapts a handler that returns a status and a body, or an error.
+func jsonHandler(fn func(s *service, r *http.Request) (int, interface{}, error)) func(*service, http.ResponseWriter, *http.Request) {
+	return func(s *service, w http.ResponseWriter, r *http.Request) {
+		status, body, err := fn(s, r)
+		if err != nil {
+			var ae *apiError
+			if !errors.As(err, &ae) {
+				s.api.LogError("clusterdemo: request failed", "method", r.Method, "path", r.URL.Path, "err", err.Error())
+			}
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, status, body)
+	}
+}
+
+// requireSystemAdmin: 401 without a logged-in user, 403 unless the user may
+// manage the system. Mattermost sets Mattermost-User-ID only for a valid
+// session and strips any value a client sends.
+func (s *service) requireSystemAdmin(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		userID := r.Header.Get("Mattermost-User-ID")
+		if userID == "" {
+			writeError(w, &apiError{status: http.StatusUnauthorized, message: "not logged in"})
+			return
+		}
+		if !s.api.HasPermissionTo(userID, model.PERMISSION_MANAGE_SYSTEM) {
+			writeError(w, &apiError{status: http.StatusForbidden, message: "only system admins may use the cluster status API"})
+			return
+		}
+		next(w, r)
+	}
+}
+
+// limitBody reads the whole body up front, refusing more than maxBodyBytes
+// with 413, so no handler can be made to read an unbounded body.
+func (s *service) limitBody(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBodyBytes {
+			writeError(w, &apiError{status: http.StatusRequestEntityTooLarge, message: fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)})
+			return
+		}
+		if r.Body != nil {
+			data, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+			if err != nil {
+				writeError(w, badRequest("reading request body: %v", err))
+				return
+			}
+			if len(data) > maxBodyBytes {
+				writeError(w, &apiError{status: http.StatusRequestEntityTooLarge, message: fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)})
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(data))
+		}
+		next(w, r)
+	}
+}
+
+// recoverPanics turns a panic in a handler into a logged 500, never a crash.
+func (s *service) recoverPanics(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.api.LogError("clusterdemo: panic serving request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				writeError(w, fmt.Errorf("internal error"))
+			}
+		}()
+		next(w, r)
+	}
+}
+
+// decodeBody decodes a JSON object into v. An empty body leaves v as it is,
+// so every field keeps its default; unknown fields and trailing data are
+// refused so a typo never passes silently.
+func decodeBody(r *http.Request, v interface{}) error {
+	if r.Body == nil {
+		return nil
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return badRequest("reading request body: %v", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("request body is not valid JSON for this route: %v", err)
+	}
+	if err := dec.Decode(&json.RawMessage{}); err != io.EOF {
+		return badRequest("request body has data after the JSON object")
+	}
+	return nil
+}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"net"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The node registry: every plugin instance (one per Mattermost node) writes a
+// record of itself to the shared KV store and refreshes it on a timer, so any
+// node can tell which nodes exist and which are still alive.
+const (
+	nodeHeartbeatPeriod = 5 * time.Second
+	// A node is alive while its heartbeat is younger than three periods: one
+	// missed beat (a slow database, a GC pause) must not mark a node dead.
+	nodeAliveWindow = 3 * nodeHeartbeatPeriod
+	// A dead node's record lingers this long so the panel can show it as gone
+	// rather than have it silently vanish; then the store expires it.
+	nodeRecordTTL = 10 * time.Minute
+
+	nodeKeyPrefix = keyPrefix + "node_"
+)
+
+type nodeRecord struct {
+	ID            string    `json:"id"`
+	Name          string    `json:"name"`
+	StartedAt     time.Time `json:"started_at"`
+	LastSeenAt    time.Time `json:"last_seen_at"`
+	Version       string    `json:"version"`
+	ServerVersion string    `json:"server_version"`
+}
+
+// nodeName is the human name of this node: ClusterSettings.OverrideHostname
+// when set, else the host name plus the port of ServiceSettings.ListenAddress.
+func nodeName(overrideHostname, listenAddress string) string {
+	if name := strings.TrimSpace(overrideHostname); name != "" {
+		return name
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	if _, port, err := net.SplitHostPort(listenAddress); err == nil && port != "" {
+		return host + ":" + port
+	}
+	return host
+}
+
+type nodeRegistry struct {
+	kv       kvStore
+	now      func() time.Time
+	onChange func(kind, name string)
+
+	mu   sync.Mutex
+	self nodeRecord
+	// alive is the set of node IDs seen alive at the last heartbeat, to notice
+	// other nodes joining and leaving.
+	alive map[string]bool
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newNodeRegistry(kv kvStore, self nodeRecord, now func() time.Time, onChange func(kind, name string)) *nodeRegistry {
+	return &nodeRegistry{kv: kv, self: self, now: now, onChange: onChange, alive: map[string]bool{}}
+}
+
+func nodeKey(id string) string { return nodeKeyPrefix + id }
+
+// Self returns this node's record as last written.
+func (r *nodeRegistry) Self() nodeRecord {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.self
+}
+
+// Start registers this node and keeps its heartbeat fresh until Stop.
+func (r *nodeRegistry) Start() error {
+	if err := r.beat(); err != nil {
+		return err
+	}
+	r.onChange("node", r.self.Name)
+	r.stop = make(chan struct{})
+	r.done = make(chan struct{})
+	go r.loop()
+	return nil
+}
+
+func (r *nodeRegistry) loop() {
+	defer close(r.done)
+	ticker := time.NewTicker(nodeHeartbeatPeriod)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-ticker.C:
+			if err := r.beat(); err != nil {
+				// A failed beat is not fatal: the next one may succeed before
+				// the alive window closes.
+				r.kv.LogError("clusterdemo: node heartbeat failed", "err", err.Error())
+			}
+			r.noticeOthers()
+		}
+	}
+}
+
+func (r *nodeRegistry) beat() error {
+	r.mu.Lock()
+	rec := r.self
+	rec.LastSeenAt = r.now()
+	r.mu.Unlock()
+	if err := kvSetJSON(r.kv, nodeKey(rec.ID), rec, int64(nodeRecordTTL/time.Second)); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.self = rec
+	r.mu.Unlock()
+	return nil
+}
+
+// noticeOthers publishes a change for every node that joined or died since
+// the last heartbeat, so open panels refetch.
+func (r *nodeRegistry) noticeOthers() {
+	nodes, err := r.List()
+	if err != nil {
+		r.kv.LogError("clusterdemo: listing nodes failed", "err", err.Error())
+		return
+	}
+	now := r.now()
+	seen := map[string]bool{}
+	var changed []string
+	r.mu.Lock()
+	for _, n := range nodes {
+		alive := r.isAlive(n, now)
+		seen[n.ID] = alive
+		if alive != r.alive[n.ID] {
+			changed = append(changed, n.Name)
+		}
+	}
+	r.alive = seen
+	r.mu.Unlock()
+	for _, name := range changed {
+		r.onChange("node", name)
+	}
+}
+
+// Stop ends the heartbeat and removes this node's record.
+func (r *nodeRegistry) Stop() {
+	if r.stop != nil {
+		close(r.stop)
+		<-r.done
+		r.stop = nil
+	}
+	if aerr := r.kv.KVDelete(nodeKey(r.self.ID)); aerr != nil {
+		r.kv.LogError("clusterdemo: removing node record failed", "err", aerr.Error())
+	}
+	r.onChange("node", r.self.Name)
+}
+
+// List returns every registered node, oldest first.
+func (r *nodeRegistry) List() ([]nodeRecord, error) {
+	keys, err := kvKeysWithPrefix(r.kv, nodeKeyPrefix)
+	if err != nil {
+		return nil, err
+	}
+	nodes := make([]nodeRecord, 0, len(keys))
+	for _, key := range keys {
+		var rec nodeRecord
+		found, err := kvGetJSON(r.kv, key, &rec)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			nodes = append(nodes, rec)
+		}
+	}
+	sort.Slice(nodes, func(i, j int) bool {
+		if !nodes[i].StartedAt.Equal(nodes[j].StartedAt) {
+			return nodes[i].StartedAt.Before(nodes[j].StartedAt)
+		}
+		return nodes[i].ID < nodes[j].ID
+	})
+	return nodes, nil
+}
+
+func (r *nodeRegistry) isAlive(n nodeRecord, now time.Time) bool {
+	return now.Sub(n.LastSeenAt) < nodeAliveWindow
+}
+
+// JSON renders a record as the API's Node.
+func (r *nodeRegistry) JSON(n nodeRecord, now time.Time) nodeJSON {
+	return nodeJSON{
+		ID:            n.ID,
+		Name:          n.Name,
+		StartedAt:     wireTime(n.StartedAt),
+		LastSeenAt:    wireTime(n.LastSeenAt),
+		Alive:         r.isAlive(n, now),
+		Self:          n.ID == r.Self().ID,
+		Version:       n.Version,
+		ServerVersion: wireString(n.ServerVersion),
+	}
+}
+
+// AliveCount counts the nodes alive now.
+func (r *nodeRegistry) AliveCount() (int, error) {
+	nodes, err := r.List()
+	if err != nil {
+		return 0, err
+	}
+	now := r.now()
+	count := 0
+	for _, n := range nodes {
+		if r.isAlive(n, now) {
+			count++
+		}
+	}
+	return count, nil
+}
