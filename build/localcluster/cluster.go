@@ -1,0 +1,265 @@
+// Package localcluster runs a real Mattermost cluster on this machine for
+// the demo and the end-to-end tests: PostgreSQL (installed and started when
+// needed), a fresh database, N Mattermost server processes sharing it and
+// one file store, an admin, an ordinary user and a team, and the plugin
+// installed and enabled on every node.
+//
+// Several Team Edition nodes on one database are not a licensed High
+// Availability cluster: they share the database (and so the plugin
+// key-value store), but cluster events and websocket events do not cross
+// nodes.
+package localcluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/clusterdemo/clusterdemo/build/pluginctl"
+	"github.com/mattermost/mattermost-server/v5/model"
+)
+
+// Cluster is a running local cluster.
+type Cluster struct {
+	Version  string
+	Nodes    []*Node // Nodes[0] is node 1
+	Postgres *Postgres
+	Database string
+
+	Admin      Account
+	User       Account
+	AdminToken string // a session token of Admin, valid on every node
+	TeamID     string
+
+	Timings Timings
+	config  Config
+}
+
+// Timings are the measured durations of Start's steps.
+type Timings struct {
+	Postgres      time.Duration // ensure installed and running, create the database
+	ServerBuild   time.Duration // build or locate the server binary
+	FirstNode     time.Duration // node 1 start to ping (it migrates the fresh database)
+	OtherNodes    time.Duration // the other nodes, started together
+	PluginInstall time.Duration // upload, enable and wait, every node
+}
+
+// Start brings up the cluster cfg describes. On any failure, and when ctx is
+// cancelled, it stops every node it started before returning the error.
+func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
+	if cfg, err = cfg.withDefaults(); err != nil {
+		return nil, err
+	}
+	c = &Cluster{Version: cfg.Version, Database: cfg.Database, config: cfg}
+	defer func() {
+		if err != nil {
+			_ = c.Stop()
+		}
+	}()
+	if err := resetDir(cfg.Dir); err != nil {
+		return nil, err
+	}
+	ports, err := choosePorts(cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	began := time.Now()
+	if c.Postgres, err = EnsurePostgres(ctx, cfg.Logf); err != nil {
+		return nil, err
+	}
+	if err := c.Postgres.CreateDatabase(ctx, cfg.Database, cfg.DBUser, cfg.DBPassword); err != nil {
+		return nil, err
+	}
+	c.Timings.Postgres = time.Since(began)
+
+	began = time.Now()
+	server, err := BuildServer(ctx, cfg.RepoRoot, cfg.Version, cfg.Logf)
+	if err != nil {
+		return nil, err
+	}
+	c.Timings.ServerBuild = time.Since(began)
+
+	secret := model.NewRandomString(32)
+	for i, port := range ports {
+		node := &Node{Index: i + 1, Port: port, URL: fmt.Sprintf("http://localhost:%d", port),
+			Dir: filepath.Join(cfg.Dir, fmt.Sprintf("node%d", i+1)), server: server}
+		settings := nodeSettings{Port: port, Dir: node.Dir, FilesDir: filepath.Join(cfg.Dir, "files"), Secret: secret,
+			DataSource: c.Postgres.DataSource(cfg.Database, cfg.DBUser, cfg.DBPassword)}
+		if err := prepareNodeDir(server, settings); err != nil {
+			return nil, fmt.Errorf("node %d folder: %w", node.Index, err)
+		}
+		c.Nodes = append(c.Nodes, node)
+	}
+
+	// Node 1 alone migrates the fresh database; nodes racing to create the
+	// same tables fail.
+	began = time.Now()
+	cfg.Logf("starting node 1 on port %d (Mattermost %s)", ports[0], cfg.Version)
+	if err := c.startNode(ctx, c.Nodes[0]); err != nil {
+		return nil, err
+	}
+	c.Timings.FirstNode = time.Since(began)
+	began = time.Now()
+	if err := c.eachNode(c.Nodes[1:], func(n *Node) error {
+		cfg.Logf("starting node %d on port %d", n.Index, n.Port)
+		return c.startNode(ctx, n)
+	}); err != nil {
+		return nil, err
+	}
+	c.Timings.OtherNodes = time.Since(began)
+
+	if c.Admin, c.User, c.AdminToken, c.TeamID, err = createAccounts(c.Nodes[0].Client()); err != nil {
+		return nil, fmt.Errorf("node 1: %w", err)
+	}
+
+	if cfg.Bundle != "" {
+		began = time.Now()
+		if err := c.InstallPlugin(ctx, cfg.Bundle, cfg.PluginID); err != nil {
+			return nil, err
+		}
+		c.Timings.PluginInstall = time.Since(began)
+	}
+	if err := c.writeState(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Cluster) startNode(ctx context.Context, n *Node) error {
+	ctx, cancel := context.WithTimeout(ctx, c.config.StartTimeout)
+	defer cancel()
+	return n.Start(ctx)
+}
+
+// InstallPlugin uploads the bundle to every node and enables it there (each
+// node keeps its own config.json), then waits until it runs on every node
+// and, when Config.PluginProbe is set, answers it.
+func (c *Cluster) InstallPlugin(ctx context.Context, bundle, pluginID string) error {
+	for _, n := range c.Nodes {
+		c.config.Logf("installing %s on node %d", filepath.Base(bundle), n.Index)
+		waitCtx, cancel := context.WithTimeout(ctx, c.config.StartTimeout)
+		err := pluginctl.Install(waitCtx, c.AdminClient(n), bundle, pluginID)
+		if err == nil && c.config.PluginProbe != "" {
+			err = c.waitPluginAnswers(waitCtx, n, pluginID, c.config.PluginProbe)
+		}
+		cancel()
+		if err != nil {
+			return fmt.Errorf("node %d: %w", n.Index, err)
+		}
+	}
+	return nil
+}
+
+// waitPluginAnswers polls GET /plugins/<id><path> as the admin until it is 200.
+func (c *Cluster) waitPluginAnswers(ctx context.Context, n *Node, pluginID, path string) error {
+	url := n.URL + "/plugins/" + pluginID + path
+	client := &http.Client{Timeout: 5 * time.Second}
+	lastSeen := "no answer yet"
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set(model.HEADER_AUTH, model.HEADER_BEARER+" "+c.AdminToken)
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			lastSeen = resp.Status
+		} else {
+			lastSeen = err.Error()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("plugin does not answer GET %s (%v); last seen: %s", url, ctx.Err(), lastSeen)
+		case <-time.After(readyPollPeriod):
+		}
+	}
+}
+
+// AdminClient is a REST client for node n, signed in as the admin.
+func (c *Cluster) AdminClient(n *Node) *model.Client4 {
+	client := n.Client()
+	client.SetToken(c.AdminToken)
+	return client
+}
+
+// Login signs in as account on node n (e.g. c.User, to check refusals).
+func (c *Cluster) Login(n *Node, account Account) (*model.Client4, error) {
+	client := n.Client()
+	if _, resp := client.Login(account.Username, account.Password); resp.Error != nil {
+		return nil, fmt.Errorf("node %d: logging in as %s: %s", n.Index, account.Username, resp.Error.Error())
+	}
+	return client, nil
+}
+
+// Stop stops every node (SIGTERM, then SIGKILL after a grace period). The
+// database and folders stay for inspection; the next Start resets them.
+func (c *Cluster) Stop() error {
+	return c.eachNode(c.Nodes, func(n *Node) error { return n.Stop() })
+}
+
+// LogTails returns the last lines of every node's logs, for diagnostics.
+func (c *Cluster) LogTails(lines int) string {
+	var b strings.Builder
+	for _, n := range c.Nodes {
+		b.WriteString(n.LogTail(lines))
+	}
+	return b.String()
+}
+
+// eachNode runs f on the nodes concurrently and joins their errors.
+func (c *Cluster) eachNode(nodes []*Node, f func(*Node) error) error {
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	for i, n := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(n)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// choosePorts returns FirstPort, FirstPort+1, … (each checked free), or
+// random free ports.
+func choosePorts(cfg Config) ([]int, error) {
+	if cfg.FirstPort == 0 {
+		return freePorts(cfg.Nodes)
+	}
+	ports := make([]int, cfg.Nodes)
+	for i := range ports {
+		ports[i] = cfg.FirstPort + i
+		if err := checkPortFree(ports[i]); err != nil {
+			return nil, err
+		}
+	}
+	return ports, nil
+}
+
+// resetDir stops nodes an earlier run left in dir and removes what it made
+// there. Only those names are removed: dir may be a folder the caller shares.
+func resetDir(dir string) error {
+	if _, err := StopDir(dir); err != nil {
+		return err
+	}
+	stale, _ := filepath.Glob(filepath.Join(dir, "node*"))
+	stale = append(stale, filepath.Join(dir, "files"), filepath.Join(dir, stateFileName))
+	for _, path := range stale {
+		if err := os.RemoveAll(path); err != nil {
+			return err
+		}
+	}
+	return os.MkdirAll(filepath.Join(dir, "files"), 0o755)
+}
