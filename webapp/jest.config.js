@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+    testEnvironment: 'jsdom',
+    roots: ['<rootDir>/src', '<rootDir>/tests'],
+    setupFilesAfterEnv: ['<rootDir>/tests/setup.ts'],
+    transform: {
+        '^.+\\.tsx?$': ['ts-jest', {isolatedModules: true}],
+    },
+    moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+    clearMocks: true,
+    restoreMocks: true,
+};

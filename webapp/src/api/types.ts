@@ -1,0 +1,80 @@
+// The panel's view of the server's HTTP API (issue 4's contract). The decoder
+// in decode.ts turns the wire JSON into these shapes: times become epoch
+// milliseconds, absent values stay null, and node references are resolved.
+
+export interface Node {
+    id: string;
+    name: string;
+    startedAt: number | null;
+    lastSeenAt: number | null;
+    alive: boolean;
+    self: boolean;
+    version: string;
+    serverVersion: string | null;
+}
+
+export type LockKind = 'demo' | 'job' | 'other';
+
+export interface Lock {
+    name: string;
+    held: boolean;
+    holderId: string | null;
+    holderName: string | null;
+    acquiredAt: number | null;
+    expiresAt: number | null;
+    fencingToken: number | null;
+    kind: LockKind;
+}
+
+export interface Run {
+    node: string;
+    startedAt: number | null;
+    durationMs: number | null;
+    error: string | null;
+}
+
+export interface Job {
+    name: string;
+    intervalMs: number;
+    running: boolean;
+    runningOn: string | null;
+    lastStartedAt: number | null;
+    lastFinishedAt: number | null;
+    lastNode: string | null;
+    lastDurationMs: number | null;
+    lastError: string | null;
+    runs: number;
+    nextRunAt: number | null;
+
+    // Only GET /jobs/{name} carries the history; null when not fetched.
+    history: Run[] | null;
+}
+
+export interface StressAcquisitions {
+    node: string;
+    count: number;
+}
+
+export interface StressResult {
+    running: boolean;
+    seconds: number | null;
+    startedAt: number | null;
+    finishedAt: number | null;
+    acquisitions: StressAcquisitions[];
+    handoffP50Ms: number | null;
+    handoffP99Ms: number | null;
+
+    // The server may report a count of overlaps or only whether one was seen.
+    overlaps: number | null;
+    overlapSeen: boolean | null;
+    error: string | null;
+}
+
+export interface Status {
+    node: Node;
+    nodes: Node[];
+    locks: Lock[];
+    jobs: Job[];
+    generatedAt: number | null;
+    stress: StressResult | null;
+}

@@ -1,0 +1,4 @@
+import {id as pluginId} from './manifest';
+import {ClusterDemoPlugin} from './plugin';
+
+window.registerPlugin(pluginId, new ClusterDemoPlugin());

@@ -1,0 +1,33 @@
+import React from 'react';
+
+import {createClient} from './api/client';
+import {consoleSiteUrl} from './api/siteUrl';
+import {id as pluginId} from './manifest';
+import {createChangeFeed} from './status/changeFeed';
+import type {MattermostPlugin, PluginRegistry, WebAppStore} from './types/mattermost';
+import {Panel} from './ui/Panel';
+
+// The server publishes status_changed; the web app prefixes plugin events.
+export const statusChangedEvent = `custom_${pluginId}_status_changed`;
+
+export class ClusterDemoPlugin implements MattermostPlugin {
+    initialize(registry: PluginRegistry, store: WebAppStore): void {
+        const client = createClient({siteUrl: () => consoleSiteUrl(store.getState())});
+        const changes = createChangeFeed();
+
+        // The System Console passes the setting's props; the panel needs none.
+        const ClusterStatusSetting = () => (
+            <Panel
+                client={client}
+                changes={changes}
+            />
+        );
+        ClusterStatusSetting.displayName = 'ClusterStatusSetting';
+
+        registry.registerAdminConsoleCustomSetting('ClusterStatus', ClusterStatusSetting, {showTitle: true});
+        registry.registerWebSocketEventHandler(statusChangedEvent, () => changes.notify());
+
+        // Events missed while the websocket was down: catch up on reconnect.
+        registry.registerReconnectHandler(() => changes.notify());
+    }
+}

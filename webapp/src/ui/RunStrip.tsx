@@ -1,0 +1,55 @@
+import React from 'react';
+
+import type {Run} from '../api/types';
+
+import {formatAgo, formatDuration} from './format';
+import {useNodeDirectory} from './NodeLabel';
+
+// The strip shows at most this many runs, newest last.
+export const stripLength = 10;
+
+function describe(run: Run, nodeLabel: string, now: number): string {
+    const parts = [nodeLabel];
+    if (run.startedAt !== null) {
+        parts.push(formatAgo(run.startedAt, now));
+    }
+    if (run.durationMs !== null) {
+        parts.push(formatDuration(run.durationMs));
+    }
+    parts.push(run.error ? `failed: ${run.error}` : 'ok');
+    return parts.join(', ');
+}
+
+// A short history of a job's last runs, each cell in its node's colour; a
+// failed run is marked with a cross as well, so the outcome does not depend
+// on telling colours apart.
+export function RunStrip({job, runs, now}: {job: string; runs: Run[] | undefined; now: number}) {
+    const directory = useNodeDirectory();
+    if (!runs || runs.length === 0) {
+        return <span className='cd-muted'>{'No runs yet'}</span>;
+    }
+    const ordered = [...runs].sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0)).slice(-stripLength);
+    return (
+        <ol
+            className='cd-strip'
+            aria-label={`Last ${ordered.length} runs of ${job}, oldest first`}
+        >
+            {ordered.map((run, i) => {
+                const node = directory.resolve(run.node);
+                const label = describe(run, node?.label ?? 'unknown node', now);
+                return (
+                    <li
+                        key={`${run.startedAt ?? 'x'}-${i}`}
+                        className={run.error ? 'cd-run cd-run-failed' : 'cd-run'}
+                        style={{backgroundColor: node?.color}}
+                        data-node={node?.key}
+                        title={label}
+                    >
+                        <span className='cd-visually-hidden'>{label}</span>
+                        {run.error && <span aria-hidden='true'>{'✕'}</span>}
+                    </li>
+                );
+            })}
+        </ol>
+    );
+}

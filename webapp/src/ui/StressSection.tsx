@@ -1,0 +1,141 @@
+import React, {useState} from 'react';
+
+import type {StressResult} from '../api/types';
+import {secondsError, secondsRule, stressSeconds} from '../api/validation';
+
+import {formatDuration} from './format';
+import {NodeLabel} from './NodeLabel';
+import {Ago} from './Time';
+
+interface Props {
+    stress: StressResult | null;
+    now: number;
+    busy: boolean;
+    error: string | null;
+    onStart: (seconds: number) => Promise<boolean>;
+}
+
+export const stressKey = 'stress';
+
+function overlapText(stress: StressResult): string {
+    if (stress.overlaps !== null) {
+        return stress.overlaps === 0 ? 'None' : `${stress.overlaps} seen`;
+    }
+    if (stress.overlapSeen !== null) {
+        return stress.overlapSeen ? 'Seen' : 'None';
+    }
+    return '—';
+}
+
+function ms(value: number | null): string {
+    return value === null ? '—' : formatDuration(value);
+}
+
+function StressResultView({stress, now}: {stress: StressResult; now: number}) {
+    const total = stress.acquisitions.reduce((sum, a) => sum + a.count, 0);
+    const overlapped = (stress.overlaps ?? 0) > 0 || stress.overlapSeen === true;
+    return (
+        <div className='cd-stress-result'>
+            <p>
+                {stress.running ? 'Running, started ' : 'Last run started '}
+                <Ago at={stress.startedAt} now={now}/>
+                {stress.seconds !== null && ` for ${stress.seconds} s`}
+                {stress.error && <span className='cd-failed'>{` — failed: ${stress.error}`}</span>}
+            </p>
+            <table className='cd-table cd-compact'>
+                <caption className='cd-visually-hidden'>{'Stress demo result'}</caption>
+                <thead>
+                    <tr>
+                        <th scope='col'>{'Node'}</th>
+                        <th scope='col'>{'Acquisitions'}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {stress.acquisitions.length === 0 && (
+                        <tr><td colSpan={2} className='cd-muted'>{'No acquisitions recorded.'}</td></tr>
+                    )}
+                    {stress.acquisitions.map((a) => (
+                        <tr key={a.node}>
+                            <th scope='row'><NodeLabel refName={a.node}/></th>
+                            <td>{a.count}</td>
+                        </tr>
+                    ))}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope='row'>{'Total'}</th>
+                        <td>{total}</td>
+                    </tr>
+                </tfoot>
+            </table>
+            <dl className='cd-stats'>
+                <div><dt>{'Handoff p50'}</dt><dd>{ms(stress.handoffP50Ms)}</dd></div>
+                <div><dt>{'Handoff p99'}</dt><dd>{ms(stress.handoffP99Ms)}</dd></div>
+                <div>
+                    <dt>{'Overlaps'}</dt>
+                    <dd className={overlapped ? 'cd-failed' : 'cd-ok'}>{overlapText(stress)}</dd>
+                </div>
+            </dl>
+        </div>
+    );
+}
+
+// Every node's workers contend for one lock for a while; the result shows how
+// the lock moved between nodes and that it was never held twice.
+export function StressSection({stress, now, busy, error, onStart}: Props) {
+    const [seconds, setSeconds] = useState('10');
+    const [invalid, setInvalid] = useState<string | null>(null);
+    const running = stress?.running === true;
+
+    const submit = async (event: React.FormEvent) => {
+        event.preventDefault();
+        const problem = secondsError(seconds, stressSeconds);
+        setInvalid(problem);
+        if (problem === null) {
+            await onStart(Number(seconds));
+        }
+    };
+
+    return (
+        <section className='cd-section' aria-labelledby='cd-stress-title'>
+            <h3 id='cd-stress-title'>{'Stress demo'}</h3>
+            <form
+                className='cd-form'
+                onSubmit={submit}
+                noValidate={true}
+                aria-label='Start the stress demo'
+            >
+                <div className='cd-field'>
+                    <label htmlFor='cd-stress-seconds'>{'Duration (seconds)'}</label>
+                    <input
+                        id='cd-stress-seconds'
+                        type='number'
+                        inputMode='numeric'
+                        min={stressSeconds.min}
+                        max={stressSeconds.max}
+                        value={seconds}
+                        onChange={(e) => setSeconds(e.target.value)}
+                        aria-invalid={invalid !== null}
+                        aria-describedby='cd-stress-seconds-help'
+                    />
+                    <span
+                        id='cd-stress-seconds-help'
+                        className={invalid ? 'cd-field-error' : 'cd-help'}
+                        role={invalid ? 'alert' : undefined}
+                    >
+                        {invalid ?? secondsRule(stressSeconds)}
+                    </span>
+                </div>
+                <button
+                    type='submit'
+                    className='cd-button cd-primary'
+                    disabled={busy || running}
+                >
+                    {running ? 'Stress demo running…' : 'Start stress demo'}
+                </button>
+            </form>
+            {error && <p className='cd-error' role='alert'>{error}</p>}
+            {stress ? <StressResultView stress={stress} now={now}/> : <p className='cd-muted'>{'No stress run yet.'}</p>}
+        </section>
+    );
+}
