@@ -5,6 +5,11 @@ go 1.24
 require github.com/mattermost/mattermost-server/v5 v5.39.3
 
 require (
+	github.com/blang/semver/v4 v4.0.0 // indirect
+	github.com/mattermost/mattermost-plugin-api v0.0.19 // indirect
+)
+
+require (
 	github.com/blang/semver v3.5.1+incompatible // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect
 	github.com/dustin/go-humanize v1.0.0 // indirect
