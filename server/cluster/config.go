@@ -1,0 +1,89 @@
+package cluster
+
+import (
+	"math/rand"
+	"time"
+)
+
+// Defaults, as documented for the Mattermost plugin cluster API.
+const (
+	// DefaultTTL is how long a lease lives unless refreshed.
+	DefaultTTL = 15 * time.Second
+	// DefaultRefreshInterval is how often a held lease is refreshed: TTL/2,
+	// so one failed refresh still leaves time for a retry.
+	DefaultRefreshInterval = DefaultTTL / 2
+)
+
+// MutexConfig tunes a Mutex. The zero value means the defaults.
+type MutexConfig struct {
+	// TTL is how long the lease lives in the store unless refreshed
+	// (default 15 s). The KV store counts expiry in whole seconds, so it is
+	// rounded up to a whole second, at least one.
+	TTL time.Duration
+	// RefreshInterval is how often a held lease is refreshed (default TTL/2).
+	// It is capped at TTL/2.
+	RefreshInterval time.Duration
+}
+
+// withDefaults fills zero fields and enforces the store's whole-second expiry.
+func (c MutexConfig) withDefaults() MutexConfig {
+	if c.TTL <= 0 {
+		c.TTL = DefaultTTL
+	}
+	if rem := c.TTL % time.Second; rem != 0 {
+		c.TTL += time.Second - rem
+	}
+	if c.RefreshInterval <= 0 || c.RefreshInterval > c.TTL/2 {
+		c.RefreshInterval = c.TTL / 2
+	}
+	return c
+}
+
+func (c MutexConfig) expireInSeconds() int64 { return int64(c.TTL / time.Second) }
+
+// Timing of waiting and fairness. Variables, not constants, only so tests of
+// this package can shorten them; nothing outside the package can change them.
+var (
+	// pollWithoutEvents is how often a waiting instance looks at a held lock
+	// when it has no proof that cluster events reach it. With the waiting
+	// marker written every markerEvery this stays under 5 KV calls per
+	// second per waiting instance and name.
+	pollWithoutEvents = 250 * time.Millisecond
+	// pollWithEvents is the safety-net poll when releases are announced by
+	// cluster events (an event can be lost).
+	pollWithEvents = 2 * time.Second
+	// maxErrorBackoff caps the wait after consecutive KV errors.
+	maxErrorBackoff = 5 * time.Second
+	// localBatch bounds how long an instance keeps handing the lock from one
+	// local goroutine to the next once another instance is known to wait.
+	localBatch = 100 * time.Millisecond
+	// yieldWithEvents and yieldWithoutEvents are how long the local waiters
+	// of an instance that released the lock for fairness hold back, so the
+	// waiting instance can take it. Without events that instance only finds
+	// out at its next poll, hence the longer window.
+	yieldWithEvents    = 150 * time.Millisecond
+	yieldWithoutEvents = 2 * pollWithoutEvents
+	// announceEvery is how often a waiting instance repeats its "waiting"
+	// cluster event; a holder forgets a waiter not heard of for
+	// 3*announceEvery.
+	announceEvery = time.Second
+	// markerEvery, markerTTLSeconds and markerCheckEvery drive the waiting
+	// marker used without cluster events (see the package documentation).
+	markerEvery      = 2 * time.Second
+	markerTTLSeconds = int64(5)
+	markerCheckEvery = 100 * time.Millisecond
+	// skewMargin is subtracted from a lease's lifetime when this instance
+	// judges whether it still holds it: the store judges expiry by the clock
+	// of whichever Mattermost node serves the call.
+	skewMargin = 500 * time.Millisecond
+)
+
+// jitter returns d ± 20%, so that instances that started waiting together do
+// not poll together.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	span := int64(d) * 2 / 5
+	return d - time.Duration(span/2) + time.Duration(rand.Int63n(span+1))
+}

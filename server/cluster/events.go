@@ -1,0 +1,165 @@
+package cluster
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/mattermost/mattermost-server/v5/model"
+)
+
+// eventID is the PluginClusterEvent.Id of this package's events.
+const eventID = "cluster_lock_v1"
+
+// Event kinds.
+const (
+	eventWaiting  = "waiting"  // sender waits for the lock
+	eventReleased = "released" // the lock was released; To should take it
+)
+
+// lockEvent is the payload of this package's cluster events. It is small
+// and carries no secret: only lock names and node ids.
+type lockEvent struct {
+	Kind  string `json:"k"`
+	Name  string `json:"n"`
+	From  string `json:"from"`
+	To    string `json:"to,omitempty"`
+	Fence uint64 `json:"f,omitempty"`
+}
+
+// HandleClusterEvent must be called from the plugin's OnPluginClusterEvent
+// hook (Mattermost 5.36 and later) with the same pluginAPI value the plugin
+// gives NewMutex and Schedule. It reports whether the event was this
+// package's; other events are left to the plugin. Once events arrive, a
+// release wakes waiting instances at once and they poll the store only
+// rarely.
+func HandleClusterEvent(pluginAPI MutexPluginAPI, event model.PluginClusterEvent) bool {
+	if event.Id != eventID {
+		return false
+	}
+	in := instanceFor(pluginAPI)
+	in.eventsSeen.Store(true)
+	var ev lockEvent
+	if err := json.Unmarshal(event.Data, &ev); err != nil || ev.Name == "" {
+		pluginAPI.LogError("cluster: ignoring malformed cluster event", "data", string(event.Data))
+		return true
+	}
+	q := in.existingQueue(ev.Name)
+	if q == nil {
+		return true // this instance never used that lock
+	}
+	switch ev.Kind {
+	case eventWaiting:
+		q.onRemoteWaiting(ev.From)
+	case eventReleased:
+		q.onRemoteRelease(ev)
+	}
+	return true
+}
+
+func (q *queue) onRemoteWaiting(node string) {
+	if node == "" {
+		return
+	}
+	now := time.Now()
+	q.mu.Lock()
+	q.view.noteRemoteWaiter(node, now, now.Add(3*announceEvery))
+	// It may have looked just before we released, and missed the release:
+	// tell it again rather than let it sleep until its next poll.
+	tellFree := q.held == nil && !q.acquiring && now.Sub(q.view.lastRelease) < 3*announceEvery
+	fence := q.view.fence
+	q.mu.Unlock()
+	if tellFree {
+		q.publish(lockEvent{Kind: eventReleased, To: node, Fence: fence})
+	}
+}
+
+func (q *queue) onRemoteRelease(ev lockEvent) {
+	me := q.inst.nodeNow().ID
+	q.mu.Lock()
+	q.view.learnFence(ev.Fence)
+	if ev.To == "" || ev.To == me {
+		q.view.optimistic = true
+		q.view.yieldUntil = time.Time{}
+	} else {
+		// Another instance was chosen; look again once it had its chance.
+		q.view.yieldUntil = time.Now().Add(yieldWithEvents)
+	}
+	q.mu.Unlock()
+	q.nudge()
+}
+
+// announceRelease tells the waiting instances the lock is free and which of
+// them should take it (the longest waiting), so they do not all race for it.
+func (q *queue) announceRelease(fence uint64, designated string) {
+	q.publish(lockEvent{Kind: eventReleased, To: designated, Fence: fence})
+}
+
+// announceWaiting lets the holder know this instance waits: by a cluster
+// event where the API can publish, and by the waiting marker key where
+// events are not known to arrive. Both are repeated while waiting.
+func (q *queue) announceWaiting(holderNonce string, now time.Time) {
+	q.mu.Lock()
+	sendEvent := q.inst.pub != nil && (holderNonce != q.view.holderNonce || now.Sub(q.view.lastAnnounce) >= announceEvery)
+	if sendEvent {
+		q.view.holderNonce, q.view.lastAnnounce = holderNonce, now
+	}
+	writeMarker := !q.inst.eventsSeen.Load() && now.Sub(q.view.lastMarker) >= markerEvery
+	if writeMarker {
+		q.view.lastMarker = now
+	}
+	q.mu.Unlock()
+
+	if sendEvent {
+		q.publish(lockEvent{Kind: eventWaiting})
+	}
+	if writeMarker {
+		// An upsert, never a failing insert. Lost on error: the next poll
+		// writes it again.
+		_, _ = q.inst.api.KVSetWithOptions(q.wkey, []byte(q.inst.nodeNow().ID), model.PluginKVSetOptions{ExpireInSeconds: markerTTLSeconds})
+	}
+}
+
+func (q *queue) publish(ev lockEvent) {
+	if q.inst.pub == nil {
+		return
+	}
+	ev.Name = q.name
+	ev.From = q.inst.nodeNow().ID
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return // a struct of strings and an integer always marshals
+	}
+	if err := q.inst.pub.PublishPluginClusterEvent(model.PluginClusterEvent{Id: eventID, Data: data},
+		model.PluginClusterEventSendOptions{SendType: model.PluginClusterEventSendTypeReliable}); err != nil {
+		q.inst.api.LogError("cluster: failed to publish cluster event", "lock", q.name, "err", err.Error())
+	}
+}
+
+// checkMarkerLocked reads the waiting marker in the background, at most
+// every markerCheckEvery, while this instance holds the lock and events are
+// not known to arrive. Called with q.mu held.
+func (q *queue) checkMarkerLocked(now time.Time) {
+	if q.inst.eventsSeen.Load() || q.inst.get == nil || q.view.markerReading || now.Sub(q.view.markerChecked) < markerCheckEvery {
+		return
+	}
+	q.view.markerReading = true
+	q.view.markerChecked = now
+	go func() {
+		v, appErr := q.inst.get.KVGet(q.wkey)
+		me := q.inst.nodeNow().ID
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		q.view.markerReading = false
+		if appErr == nil && v != nil && string(v) != me {
+			t := time.Now()
+			q.view.noteRemoteWaiter(string(v), t, t.Add(2*markerEvery))
+		}
+	}()
+}
+
+// clearWaitingMarker removes this instance's waiting marker once it got the
+// lock, so the next holder does not give way to a waiter that is gone. It is
+// a compare-and-delete: another waiter's marker stays.
+func (q *queue) clearWaitingMarker() {
+	_, _ = q.inst.api.KVSetWithOptions(q.wkey, nil, model.PluginKVSetOptions{Atomic: true, OldValue: []byte(q.inst.nodeNow().ID)})
+}

@@ -1,0 +1,302 @@
+package cluster
+
+import (
+	"bytes"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost-server/v5/model"
+)
+
+// holding is one lease held by this instance: the exact bytes stored for
+// it, the timer that refreshes it, and the channel closed when it is lost.
+// All writes of the lease go through mu, so a refresh can never race a
+// handoff or a release of the same lease.
+type holding struct {
+	q   *queue
+	cfg MutexConfig
+
+	mu     sync.Mutex
+	rec    record
+	stored []byte
+	// inDoubt are values that may be stored instead of stored, after a write
+	// whose reply was an error (it may or may not have happened).
+	inDoubt    [][]byte
+	validUntil time.Time // by our clock: the last confirmed write's send time + TTL - margin
+	timer      *time.Timer
+	done       bool // released or handed off; no more writes
+	lost       chan struct{}
+	lostClosed bool
+}
+
+func newHolding(q *queue, cfg MutexConfig, rec record, stored []byte, sentAt time.Time) *holding {
+	h := &holding{
+		q:          q,
+		cfg:        cfg,
+		rec:        rec,
+		stored:     stored,
+		validUntil: sentAt.Add(cfg.TTL - margin(cfg)),
+		lost:       make(chan struct{}),
+	}
+	h.mu.Lock()
+	h.scheduleLocked(cfg.RefreshInterval)
+	h.mu.Unlock()
+	return h
+}
+
+// margin is how much earlier than the store this instance gives up a lease
+// it could not refresh: the clock skew allowance, at most a quarter TTL.
+func margin(cfg MutexConfig) time.Duration {
+	if m := cfg.TTL / 4; m < skewMargin {
+		return m
+	}
+	return skewMargin
+}
+
+func (h *holding) scheduleLocked(d time.Duration) {
+	if h.timer != nil {
+		h.timer.Stop()
+	}
+	h.timer = time.AfterFunc(d, h.refresh)
+}
+
+func (h *holding) isLost() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.lostClosed
+}
+
+func (h *holding) fence() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rec.Fence
+}
+
+func (h *holding) lease() Lease {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rec.lease()
+}
+
+// markLostLocked closes the lost channel once and stops refreshing. The
+// holder still has to Unlock; nothing is written for a lost lease.
+func (h *holding) markLostLocked(why string) {
+	if h.lostClosed {
+		return
+	}
+	h.lostClosed = true
+	close(h.lost)
+	if h.timer != nil {
+		h.timer.Stop()
+	}
+	h.q.inst.api.LogError("cluster: lock lease lost", "lock", h.q.name, "reason", why)
+}
+
+// casLocked replaces the stored lease with next (nil deletes it). It
+// compares against the exact bytes we stored; after an earlier ambiguous
+// write it also tries the values that may be stored instead.
+func (h *holding) casLocked(next []byte, expireInSeconds int64) (bool, error) {
+	olds := h.candidatesLocked()
+	for _, old := range olds {
+		ok, appErr := h.q.inst.api.KVSetWithOptions(h.q.key, next, model.PluginKVSetOptions{
+			Atomic:          true,
+			OldValue:        old,
+			ExpireInSeconds: expireInSeconds,
+		})
+		if appErr != nil {
+			if next != nil {
+				h.inDoubt = append(h.inDoubt, next)
+			}
+			return false, appErr
+		}
+		if ok {
+			h.stored, h.inDoubt = next, nil
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// candidatesLocked lists the values our lease may be stored as. With KVGet
+// and values in doubt it reads the store instead of spending a failing CAS
+// on each.
+func (h *holding) candidatesLocked() [][]byte {
+	if len(h.inDoubt) == 0 {
+		return [][]byte{h.stored}
+	}
+	if h.q.inst.get != nil {
+		if cur, appErr := h.q.inst.get.KVGet(h.q.key); appErr == nil {
+			for _, c := range append([][]byte{h.stored}, h.inDoubt...) {
+				if bytes.Equal(c, cur) {
+					return [][]byte{c}
+				}
+			}
+			return nil // neither: the lease is gone
+		}
+	}
+	return append([][]byte{h.stored}, h.inDoubt...)
+}
+
+// refresh runs on the refresh timer: it moves the lease's expiry forward by
+// a compare-and-set against the exact stored bytes.
+func (h *holding) refresh() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.done || h.lostClosed {
+		return
+	}
+	rec := h.rec
+	rec.ExpiresAt = time.Now().Add(h.cfg.TTL)
+	next := rec.encode()
+	sent := time.Now()
+	ok, err := h.casLocked(next, h.cfg.expireInSeconds())
+	switch {
+	case err != nil:
+		if time.Now().After(h.validUntil) {
+			h.markLostLocked("refresh failed until the lease lapsed: " + err.Error())
+			return
+		}
+		h.q.inst.api.LogError("cluster: failed to refresh lock lease, will retry", "lock", h.q.name, "err", err.Error())
+		retry := time.Until(h.validUntil) / 4
+		if retry < 50*time.Millisecond {
+			retry = 50 * time.Millisecond
+		}
+		h.scheduleLocked(retry)
+	case !ok:
+		h.markLostLocked("lease gone or replaced")
+	default:
+		h.rec = rec
+		h.validUntil = sent.Add(h.cfg.TTL - margin(h.cfg))
+		h.scheduleLocked(h.cfg.RefreshInterval)
+	}
+}
+
+// handoff turns this lease into a new one for the next local goroutine in a
+// single round trip: the lease is replaced (new nonce, new acquired-at, next
+// fencing token) by compare-and-set while, in parallel, the fencing counter
+// is advanced. Both writes are ours to make: we hold the lease, and only a
+// lease holder advances the counter past a confirmed token. It returns nil
+// if the lease was lost or the outcome is unknown; the caller then goes
+// through the store.
+func (h *holding) handoff(cfg MutexConfig) *holding {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.done || h.lostClosed {
+		return nil
+	}
+	h.timer.Stop()
+
+	now := time.Now()
+	rec := record{
+		Nonce:      randomID(12),
+		Name:       h.rec.Name,
+		Node:       h.q.inst.nodeNow(),
+		AcquiredAt: now,
+		ExpiresAt:  now.Add(cfg.TTL),
+	}
+	var counter chan fenceResult
+	if h.rec.Fence > 0 {
+		rec.Fence = h.rec.Fence + 1
+		counter = make(chan fenceResult, 1)
+		from, to := h.rec.Fence, rec.Fence
+		go func() {
+			ok, err := h.q.advanceCounter(from, to)
+			counter <- fenceResult{ok, err}
+		}()
+	}
+	next := rec.encode()
+	ok, err := h.casLocked(next, cfg.expireInSeconds())
+	var fr fenceResult
+	if counter != nil {
+		fr = <-counter
+	}
+	if err != nil || !ok {
+		if err == nil {
+			h.markLostLocked("lease gone at handoff")
+		} else {
+			// Resume refreshing: release() will clean up the value in doubt.
+			h.scheduleLocked(h.cfg.RefreshInterval)
+		}
+		return nil
+	}
+	h.done = true
+	h.lostClosed = true // the old holder unlocked; its lease has ended
+	close(h.lost)
+	nh := newHolding(h.q, cfg, rec, next, now)
+	if counter != nil && fr.ok {
+		h.q.mu.Lock()
+		h.q.view.setFence(rec.Fence)
+		h.q.mu.Unlock()
+		return nh
+	}
+	if counter != nil || h.q.inst.get != nil {
+		nh.confirmFence()
+	}
+	return nh
+}
+
+type fenceResult struct {
+	ok  bool
+	err error
+}
+
+// confirmFence is the slow path of the fencing token: claim a token from the
+// counter, then rewrite the lease to carry it. If the counter cannot be read
+// (no KVGet, errors) the lease carries token 0: "unfenced".
+func (h *holding) confirmFence() {
+	token, err := h.q.claimToken()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err != nil {
+		if err != errNoKVGet {
+			h.q.inst.api.LogError("cluster: could not take a fencing token", "lock", h.q.name, "err", err.Error())
+		}
+		token = 0
+	}
+	if token == h.rec.Fence {
+		return
+	}
+	rec := h.rec
+	rec.Fence = token
+	next := rec.encode()
+	sent := time.Now()
+	ok, casErr := h.casLocked(next, h.cfg.expireInSeconds())
+	switch {
+	case casErr != nil:
+		// The lease keeps its old token in the store for now; report the
+		// value that is certain to be the lease's true token, none.
+		h.rec.Fence = 0
+	case !ok:
+		h.markLostLocked("lease gone while taking a fencing token")
+	default:
+		h.rec = rec
+		h.validUntil = sent.Add(h.cfg.TTL - margin(h.cfg))
+	}
+}
+
+// release deletes the lease by compare-and-delete against the exact stored
+// bytes, so it can only ever delete our own lease. A lost lease is not
+// touched. An error leaves the lease to lapse; one retry is made.
+func (h *holding) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.done {
+		return
+	}
+	h.done = true
+	if h.timer != nil {
+		h.timer.Stop()
+	}
+	if h.lostClosed {
+		return
+	}
+	if _, err := h.casLocked(nil, 0); err != nil {
+		h.q.inst.api.LogError("cluster: failed to release lock, retrying once", "lock", h.q.name, "err", err.Error())
+		if _, err := h.casLocked(nil, 0); err != nil {
+			h.q.inst.api.LogError("cluster: failed to release lock; it will lapse", "lock", h.q.name, "err", err.Error(), "ttl", h.cfg.TTL.String())
+		}
+	}
+	// After the lease is released, nobody should wait for a signal from it.
+	h.lostClosed = true
+	close(h.lost)
+}

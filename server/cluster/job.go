@@ -1,0 +1,300 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost-server/v5/model"
+)
+
+// JobConfig defines the configuration of a scheduled job.
+type JobConfig struct {
+	// Interval is the period of execution for the job: a run starts no
+	// sooner than Interval after the previous run started, anywhere in the
+	// cluster. It must be positive.
+	Interval time.Duration
+
+	// OnRunStarted and OnRunFinished, when set, are called on the instance
+	// that runs the job, around each run. They must not block for long.
+	OnRunStarted  func(Run)
+	OnRunFinished func(Run)
+
+	// LockTTL is the lease TTL of the job's lock (default 15 s). An
+	// instance that dies mid-run is replaced within LockTTL + Interval.
+	LockTTL time.Duration
+}
+
+// Job is a scheduled job whose callback is run on the configured interval
+// by at most one plugin instance at a time.
+//
+// Semantics:
+//   - Every instance that schedules the job competes for the job's lock
+//     (named "cron_" + key) when the job is due; the winner re-reads the
+//     job's metadata under the lock and runs the callback only if the job is
+//     still due, so a job never runs twice within one Interval. RunNow is the
+//     exception: it asks for one run now.
+//   - The lock is held for the whole run. If its lease is lost mid-run the
+//     callback's context is cancelled and the run is recorded as failed; the
+//     instance that next takes the lock and finds a run still marked as
+//     running records it as lost.
+//   - A panicking callback is recovered, logged and recorded; the job keeps
+//     its schedule.
+type Job struct {
+	api      JobPluginAPI
+	key      string
+	config   JobConfig
+	callback func(ctx context.Context) error
+	mutex    *Mutex
+
+	ctx     context.Context
+	cancel  context.CancelFunc
+	done    chan struct{}
+	nudge   chan struct{}
+	closeMu sync.Once
+}
+
+// Schedule creates a scheduled job: callback runs every config.Interval, on
+// one plugin instance at a time. It returns an error for a non-positive
+// interval or an empty key.
+func Schedule(pluginAPI JobPluginAPI, key string, config JobConfig, callback func()) (*Job, error) {
+	if callback == nil {
+		return nil, errors.New("cluster: job callback must not be nil")
+	}
+	return ScheduleContext(pluginAPI, key, config, func(context.Context) error {
+		callback()
+		return nil
+	})
+}
+
+// ScheduleContext is Schedule with a callback that is told, by its context
+// being cancelled, when the job's lease is lost or the job is closed, and
+// whose error is recorded as the run's outcome.
+func ScheduleContext(pluginAPI JobPluginAPI, key string, config JobConfig, callback func(ctx context.Context) error) (*Job, error) {
+	if key == "" {
+		return nil, errors.New("cluster: job key must not be empty")
+	}
+	if config.Interval <= 0 {
+		return nil, fmt.Errorf("cluster: job %q: interval must be positive, got %v", key, config.Interval)
+	}
+	if callback == nil {
+		return nil, errors.New("cluster: job callback must not be nil")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	j := &Job{
+		api:      pluginAPI,
+		key:      key,
+		config:   config,
+		callback: callback,
+		mutex:    NewMutexWithConfig(pluginAPI, jobLockName(key), MutexConfig{TTL: config.LockTTL}),
+		ctx:      ctx,
+		cancel:   cancel,
+		done:     make(chan struct{}),
+		nudge:    make(chan struct{}, 1),
+	}
+	go j.loop()
+	return j, nil
+}
+
+// Name returns the job's key.
+func (j *Job) Name() string { return j.key }
+
+// Close stops the job on this instance and waits for a running callback to
+// return (its context is cancelled). Other instances keep the schedule.
+// It is safe to call more than once.
+func (j *Job) Close() error {
+	j.closeMu.Do(j.cancel)
+	<-j.done
+	return nil
+}
+
+// RunNow asks for one immediate run. The request is stored, so it runs on
+// whichever instance wins the job's lock next — usually this one, at once.
+// It returns an error if the job is closed or the request could not be
+// stored.
+func (j *Job) RunNow() error {
+	if j.ctx.Err() != nil {
+		return errors.New("cluster: job is closed")
+	}
+	if _, appErr := j.api.KVSetWithOptions(runNowKey(j.key), []byte(randomID(8)), model.PluginKVSetOptions{}); appErr != nil {
+		return appErr
+	}
+	select {
+	case j.nudge <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func runNowKey(key string) string { return kvKey("crnow_", key) }
+
+// loop waits until the job is due (or nudged), then checks and runs it
+// under the job lock.
+func (j *Job) loop() {
+	defer close(j.done)
+	wait := time.Duration(0)
+	failures := 0
+	for j.ctx.Err() == nil {
+		t := time.NewTimer(wait)
+		select {
+		case <-j.ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-j.nudge:
+			t.Stop()
+		}
+		next, err := j.checkAndRun()
+		if err != nil {
+			failures++
+			j.api.LogError("cluster: job check failed", "job", j.key, "err", err.Error())
+			wait = backoff(failures)
+			continue
+		}
+		failures = 0
+		// A little jitter so instances that wake together do not all queue
+		// for the lock just to find the job already run.
+		wait = time.Until(next) + time.Duration(jitter(20*time.Millisecond))
+	}
+}
+
+// checkAndRun takes the job lock, records a lost run if it finds one, runs
+// the callback if the job is due or a run was requested, and returns when
+// the job is next due.
+func (j *Job) checkAndRun() (time.Time, error) {
+	if err := j.mutex.LockWithContext(j.ctx); err != nil {
+		return time.Time{}, nil // closing
+	}
+	defer j.mutex.Unlock()
+
+	rec, err := readJobRecord(j.api, j.key)
+	if err != nil {
+		return time.Time{}, err
+	}
+	request, appErr := j.api.KVGet(runNowKey(j.key))
+	if appErr != nil {
+		return time.Time{}, appErr
+	}
+
+	if rec.Running {
+		// We hold the lock, so the run it names is not running anywhere any
+		// more: its instance died or lost the lease before finishing.
+		rec.Running = false
+		rec.Runs++
+		rec.LastNode = rec.RunningOn
+		rec.LastError = fmt.Sprintf("run on %s started %s was lost: its lease lapsed before it finished",
+			nodeLabel(rec.RunningOn), rec.LastStarted.Format(time.RFC3339))
+		rec.RunningOn = Node{}
+		if err := writeJobRecord(j.api, j.key, rec); err != nil {
+			return time.Time{}, err
+		}
+	}
+
+	now := time.Now()
+	due := rec.LastStarted.Add(j.config.Interval)
+	if request == nil && now.Before(due) {
+		return due, nil
+	}
+	if err := j.run(&rec, request); err != nil {
+		return time.Time{}, err
+	}
+	return rec.LastStarted.Add(j.config.Interval), nil
+}
+
+func nodeLabel(n Node) string {
+	if n.Name != "" && n.ID != "" {
+		return n.Name + " (" + n.ID + ")"
+	}
+	if n.ID != "" {
+		return n.ID
+	}
+	return "an unknown node"
+}
+
+// run records the start, runs the callback and records the outcome. The
+// start is stored before the callback runs: if it cannot be stored the job
+// does not run, since another instance could not know it ran.
+func (j *Job) run(rec *jobRecord, request []byte) error {
+	node := instanceFor(j.api).nodeNow()
+	start := time.Now()
+	rec.Running, rec.RunningOn = true, node
+	rec.LastStarted = start
+	rec.Interval = j.config.Interval
+	rec.NextRun = start.Add(j.config.Interval)
+	if err := writeJobRecord(j.api, j.key, *rec); err != nil {
+		return err
+	}
+	if request != nil {
+		// Compare-and-delete: a request made during the run stays for the
+		// next one.
+		_, _ = j.api.KVSetWithOptions(runNowKey(j.key), nil, model.PluginKVSetOptions{Atomic: true, OldValue: request})
+	}
+
+	r := Run{Job: j.key, Node: node, StartedAt: start}
+	if j.config.OnRunStarted != nil {
+		j.config.OnRunStarted(r)
+	}
+	runErr := j.invoke()
+	r.Duration = time.Since(start)
+	lost := false
+	select {
+	case <-j.mutex.Lost():
+		lost = true
+		if runErr == "" {
+			runErr = "lease lost during the run"
+		} else {
+			runErr = "lease lost during the run: " + runErr
+		}
+	default:
+	}
+	r.Err = runErr
+	if runErr != "" {
+		j.api.LogError("cluster: job run failed", "job", j.key, "err", runErr)
+	}
+	if j.config.OnRunFinished != nil {
+		j.config.OnRunFinished(r)
+	}
+	if lost {
+		// Another instance may hold the lock and write the record now; the
+		// instance that next takes the lock records this run as lost.
+		return nil
+	}
+	rec.Running, rec.RunningOn = false, Node{}
+	rec.LastFinished = time.Now()
+	rec.LastNode = node
+	rec.LastDuration = r.Duration
+	rec.LastError = runErr
+	rec.Runs++
+	return writeJobRecord(j.api, j.key, *rec)
+}
+
+// invoke runs the callback with a context cancelled when the lease is lost
+// or the job closes, turning a panic into the run's error.
+func (j *Job) invoke() (errText string) {
+	ctx, cancel := context.WithCancel(j.ctx)
+	defer cancel()
+	lost := j.mutex.Lost()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		select {
+		case <-lost:
+			cancel()
+		case <-stop:
+		}
+	}()
+
+	defer func() {
+		if p := recover(); p != nil {
+			j.api.LogError("cluster: job callback panicked", "job", j.key, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			errText = fmt.Sprintf("panic: %v", p)
+		}
+	}()
+	if err := j.callback(ctx); err != nil {
+		return err.Error()
+	}
+	return ""
+}

@@ -1,0 +1,107 @@
+package cluster
+
+import "time"
+
+// clusterView is what one instance believes about one lock in the store.
+// Beliefs only steer cost (whether to look before inserting, when to poll,
+// whether to keep handing off locally); safety never rests on them, because
+// every write is a compare-and-set the store decides.
+type clusterView struct {
+	// optimistic: the lock is believed free, so the next attempt inserts
+	// without looking first. Set when this instance released it or a
+	// release event arrived; cleared by any sign of another holder.
+	optimistic bool
+
+	// fence is the fencing counter as last seen or set; fenceKnown says
+	// whether there is a value at all.
+	fence      uint64
+	fenceKnown bool
+
+	// remoteWaiters are other instances known to wait for the lock, by node
+	// id, from "waiting" events or the waiting marker.
+	remoteWaiters map[string]remoteWaiter
+
+	batchStart    time.Time // this instance took the lease from the store
+	yieldUntil    time.Time // local waiters hold back until then
+	lastRelease   time.Time
+	holderNonce   string    // the other holder's lease we last announced waiting for
+	lastAnnounce  time.Time // last "waiting" event sent
+	lastMarker    time.Time // last waiting marker written
+	markerChecked time.Time // last read of the waiting marker
+	markerReading bool
+
+	// pendingNonce is the nonce of an insert whose outcome is unknown (the
+	// call failed); finding it stored later means the insert did happen.
+	pendingNonce string
+}
+
+type remoteWaiter struct {
+	since, until time.Time
+}
+
+// noteRemoteWaiter records that node waits, until the given time.
+func (v *clusterView) noteRemoteWaiter(node string, now, until time.Time) {
+	w, ok := v.remoteWaiters[node]
+	if !ok || now.After(w.until) {
+		w.since = now
+	}
+	w.until = until
+	v.remoteWaiters[node] = w
+}
+
+func (v *clusterView) remoteWaitingLocked(now time.Time) bool {
+	for node, w := range v.remoteWaiters {
+		if now.Before(w.until) {
+			return true
+		}
+		delete(v.remoteWaiters, node)
+	}
+	return false
+}
+
+// releaseLocked updates the view for a release to the store and returns the
+// instance that should take the lock next (the longest-waiting one), if any.
+// fair says local goroutines still wait but give way to another instance.
+func (v *clusterView) releaseLocked(fair, events bool) (designated string) {
+	now := time.Now()
+	var oldest time.Time
+	for node, w := range v.remoteWaiters {
+		if !now.Before(w.until) {
+			delete(v.remoteWaiters, node)
+			continue
+		}
+		if designated == "" || w.since.Before(oldest) {
+			designated, oldest = node, w.since
+		}
+	}
+	if designated != "" {
+		// It will take the lock; if it waits again it will say so again.
+		delete(v.remoteWaiters, designated)
+	}
+	v.lastRelease = now
+	v.optimistic = !fair
+	if fair {
+		if events {
+			v.yieldUntil = now.Add(yieldWithEvents)
+		} else {
+			v.yieldUntil = now.Add(yieldWithoutEvents)
+		}
+	}
+	return designated
+}
+
+// learnFence raises the cached fencing counter to f. The cache only ever
+// steers the guess the next acquisition makes; the counter's CAS decides.
+func (v *clusterView) learnFence(f uint64) {
+	if f == 0 {
+		return
+	}
+	if !v.fenceKnown || f > v.fence {
+		v.fence, v.fenceKnown = f, true
+	}
+}
+
+// setFence records an authoritative counter value (read, or set by our CAS).
+func (v *clusterView) setFence(f uint64) {
+	v.fence, v.fenceKnown = f, true
+}
