@@ -23,8 +23,8 @@ type queue struct {
 
 	mu        sync.Mutex
 	held      *holding  // the lease a local goroutine holds, nil if none
-	waiters   list.List     // of *waiter, oldest first
-	acquiring bool          // the acquire loop is running
+	waiters   list.List // of *waiter, oldest first
+	acquiring bool      // the acquire loop is running
 
 	view clusterView // what this instance knows of the lock in the store
 }
@@ -49,7 +49,6 @@ func newQueue(in *instance, name string) *queue {
 	q.view.optimistic = true
 	return q
 }
-
 
 func (q *queue) nudge() {
 	select {
