@@ -4,7 +4,7 @@ module.exports = {
     roots: ['<rootDir>/src', '<rootDir>/tests'],
     setupFilesAfterEnv: ['<rootDir>/tests/setup.ts'],
     transform: {
-        '^.+\\.tsx?$': ['ts-jest', {isolatedModules: true}],
+        '^.+\\.tsx?$': 'ts-jest',
     },
     moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
     clearMocks: true,

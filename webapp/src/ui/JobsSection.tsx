@@ -42,7 +42,10 @@ export function JobsSection({jobs, histories, now, error, isBusy, onRunNow}: Pro
     return (
         <section className='cd-section' aria-labelledby='cd-jobs-title'>
             <h3 id='cd-jobs-title'>{'Jobs'}</h3>
-            <table className='cd-table'>
+            <table
+                className='cd-table'
+                aria-labelledby='cd-jobs-title'
+            >
                 <thead>
                     <tr>
                         <th scope='col'>{'Job'}</th>

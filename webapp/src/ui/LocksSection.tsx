@@ -30,7 +30,10 @@ export function LocksSection({locks, answering, now, error, isBusy, onAcquire, o
     return (
         <section className='cd-section' aria-labelledby='cd-locks-title'>
             <h3 id='cd-locks-title'>{'Locks'}</h3>
-            <table className='cd-table'>
+            <table
+                className='cd-table'
+                aria-labelledby='cd-locks-title'
+            >
                 <thead>
                     <tr>
                         <th scope='col'>{'Lock'}</th>

@@ -9,7 +9,10 @@ export function NodesTable({nodes, now}: {nodes: Node[]; now: number}) {
     return (
         <section className='cd-section' aria-labelledby='cd-nodes-title'>
             <h3 id='cd-nodes-title'>{'Nodes'}</h3>
-            <table className='cd-table'>
+            <table
+                className='cd-table'
+                aria-labelledby='cd-nodes-title'
+            >
                 <thead>
                     <tr>
                         <th scope='col'>{'Node'}</th>

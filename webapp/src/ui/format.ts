@@ -6,7 +6,7 @@ export function formatDuration(ms: number): string {
     if (ms < 1000) {
         return `${Math.max(0, Math.round(ms))} ms`;
     }
-    if (ms < 10000) {
+    if (ms < 10000 && ms % 1000 !== 0) {
         return `${(ms / 1000).toFixed(1)} s`;
     }
     const totalSeconds = Math.round(ms / 1000);
@@ -35,7 +35,8 @@ export function formatAgo(then: number, now: number): string {
     if (ms < 1000 && ms > -1000) {
         return 'just now';
     }
-    const span = formatDuration(Math.floor(Math.abs(ms) / 1000) * 1000);
+    // Whole seconds: the panel's clock ticks once a second, so tenths would be noise.
+    const span = formatDuration(Math.round(Math.abs(ms) / 1000) * 1000);
     return ms > 0 ? `${span} ago` : `in ${span}`;
 }
 
