@@ -70,7 +70,7 @@ func (q *queue) insert(cfg MutexConfig) (*holding, time.Duration, error) {
 	}
 	value := rec.encode()
 	q.mu.Lock()
-	q.view.pendingNonce = rec.Nonce
+	q.view.pendingNonce, q.view.pendingValue = rec.Nonce, value
 	q.mu.Unlock()
 
 	sent := time.Now()
@@ -92,7 +92,7 @@ func (q *queue) insert(cfg MutexConfig) (*holding, time.Duration, error) {
 		q.view.optimistic = false
 	}
 	if appErr == nil {
-		q.view.pendingNonce = ""
+		q.view.pendingNonce, q.view.pendingValue = "", nil
 	}
 	q.mu.Unlock()
 
@@ -136,7 +136,7 @@ func (q *queue) adoptPending(cfg MutexConfig, cur []byte) *holding {
 		return nil
 	}
 	q.mu.Lock()
-	q.view.pendingNonce = ""
+	q.view.pendingNonce, q.view.pendingValue = "", nil
 	q.mu.Unlock()
 	// Its expiry is unknown by our clock: treat it as just written and
 	// refresh it at once, which also proves we still hold it.
@@ -183,4 +183,17 @@ func (q *queue) observeHeld(cur []byte) time.Duration {
 		}
 	}
 	return jitter(wait)
+}
+
+// dropPending deletes a lease whose insert reported an error, in case it
+// happened anyway, so that a TryLock that failed leaves nothing behind. It
+// is a compare-and-delete of our own bytes: it cannot touch anyone else's.
+func (q *queue) dropPending() {
+	q.mu.Lock()
+	value := q.view.pendingValue
+	q.view.pendingNonce, q.view.pendingValue = "", nil
+	q.mu.Unlock()
+	if value != nil {
+		_, _ = q.inst.api.KVSetWithOptions(q.key, nil, model.PluginKVSetOptions{Atomic: true, OldValue: value})
+	}
 }

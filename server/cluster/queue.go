@@ -108,6 +108,9 @@ func (q *queue) tryLock(cfg MutexConfig) (*holding, error) {
 	q.mu.Unlock()
 
 	h, _, err := q.attempt(cfg)
+	if err != nil {
+		q.dropPending()
+	}
 
 	q.mu.Lock()
 	q.acquiring = false

@@ -33,6 +33,7 @@ type clusterView struct {
 	// pendingNonce is the nonce of an insert whose outcome is unknown (the
 	// call failed); finding it stored later means the insert did happen.
 	pendingNonce string
+	pendingValue []byte
 }
 
 type remoteWaiter struct {

@@ -1,0 +1,97 @@
+package cluster
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
+	"github.com/mattermost/mattermost-server/v5/model"
+)
+
+// newCluster makes n plugin instances on one store. With events, each
+// instance's OnPluginClusterEvent hook is wired to HandleClusterEvent, as a
+// plugin does.
+func newCluster(n int, events bool) (*kvtest.Store, []*kvtest.Instance) {
+	s := kvtest.NewStore()
+	out := make([]*kvtest.Instance, n)
+	for i := range out {
+		in := s.Instance()
+		if events {
+			in.OnPluginClusterEvent(func(ev model.PluginClusterEvent) { HandleClusterEvent(in, ev) })
+		}
+		out[i] = in
+	}
+	return s, out
+}
+
+// kvOnly hides everything but the two documented MutexPluginAPI methods, to
+// test what degrades with the narrowest API.
+type kvOnly struct{ in *kvtest.Instance }
+
+func (k *kvOnly) KVSetWithOptions(key string, value []byte, o model.PluginKVSetOptions) (bool, *model.AppError) {
+	return k.in.KVSetWithOptions(key, value, o)
+}
+func (k *kvOnly) LogError(msg string, kv ...interface{}) { k.in.LogError(msg, kv...) }
+
+// jobOnly is the documented JobPluginAPI with no event publishing.
+type jobOnly struct{ kvOnly }
+
+func (j *jobOnly) KVGet(key string) ([]byte, *model.AppError) { return j.in.KVGet(key) }
+
+// eventually polls cond until it holds or the timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// lockWithin locks m or fails the test after timeout.
+func lockWithin(t *testing.T, m *Mutex, timeout time.Duration) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { m.Lock(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+		t.Fatalf("Lock did not return within %v", timeout)
+	}
+}
+
+// overlapDetector fails a test when two holders are inside the critical
+// section at once.
+type overlapDetector struct {
+	mu       sync.Mutex
+	inside   int
+	overlaps int
+}
+
+func (o *overlapDetector) enter() {
+	o.mu.Lock()
+	o.inside++
+	if o.inside > 1 {
+		o.overlaps++
+	}
+	o.mu.Unlock()
+}
+
+func (o *overlapDetector) leave() {
+	o.mu.Lock()
+	o.inside--
+	o.mu.Unlock()
+}
+
+func (o *overlapDetector) count() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.overlaps
+}
+
+func atomicInsert() model.PluginKVSetOptions {
+	return model.PluginKVSetOptions{Atomic: true, ExpireInSeconds: 15}
+}
