@@ -1,0 +1,156 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clusterdemo/clusterdemo/build/localcluster"
+)
+
+// prepare signs the ordinary user in and finds the channel where slash
+// commands are run.
+func (e *env) prepare() error {
+	node1 := e.cluster.Nodes[0]
+	userClient, err := e.cluster.Login(node1, e.cluster.User)
+	if err != nil {
+		return err
+	}
+	e.userToken = userClient.AuthToken
+	channel, resp := e.cluster.AdminClient(node1).GetChannelByName("town-square", e.cluster.TeamID, "")
+	if resp.Error != nil {
+		return fmt.Errorf("finding town-square of the demo team: %s", resp.Error.Error())
+	}
+	e.channelID = channel.Id
+	return nil
+}
+
+// node returns node i (1-based, as the issue counts them).
+func (e *env) node(i int) *localcluster.Node { return e.cluster.Nodes[i-1] }
+
+// selfOf asks n who it is: the entry of its GET /api/v1/nodes marked self.
+func selfOf(n *localcluster.Node) (apiNode, []apiNode, error) {
+	r, err := try(n, suite.admin(), http.MethodGet, "/api/v1/nodes", nil)
+	if err != nil {
+		return apiNode{}, nil, err
+	}
+	if r.status != http.StatusOK {
+		return apiNode{}, nil, fmt.Errorf("node %d: GET /api/v1/nodes: %s", n.Index, r)
+	}
+	var nodes []apiNode
+	if err := json.Unmarshal(r.body, &nodes); err != nil {
+		return apiNode{}, nil, fmt.Errorf("node %d: GET /api/v1/nodes: %v: %s", n.Index, err, r)
+	}
+	for _, node := range nodes {
+		if node.Self {
+			return node, nodes, nil
+		}
+	}
+	return apiNode{}, nodes, fmt.Errorf("node %d: GET /api/v1/nodes marks no node as self: %s", n.Index, r)
+}
+
+// healthy makes sure every node runs with the plugin active and every node
+// sees every other alive, starting a node an earlier failed test left down.
+// It returns each node's plugin identity, by node index - 1.
+func (e *env) healthy(t *testing.T) []apiNode {
+	t.Helper()
+	for _, n := range e.cluster.Nodes {
+		if !n.Running() {
+			t.Logf("node %d is down (left so by an earlier test); starting it", n.Index)
+			e.startNode(t, n)
+		}
+	}
+	selves := make([]apiNode, len(e.cluster.Nodes))
+	eventually(t, "every node running the plugin and seeing every node alive", nodeStartBound, func() (bool, string) {
+		for i, n := range e.cluster.Nodes {
+			self, _, err := selfOf(n)
+			if err != nil {
+				return false, err.Error()
+			}
+			selves[i] = self
+		}
+		for _, n := range e.cluster.Nodes {
+			_, nodes, err := selfOf(n)
+			if err != nil {
+				return false, err.Error()
+			}
+			for _, want := range selves {
+				if !listsAlive(nodes, want.ID) {
+					return false, fmt.Sprintf("node %d does not list %s (%s) alive: %s", n.Index, want.Name, want.ID, describeNodes(nodes))
+				}
+			}
+		}
+		return true, ""
+	})
+	return selves
+}
+
+func listsAlive(nodes []apiNode, id string) bool {
+	for _, n := range nodes {
+		if n.ID == id {
+			return n.Alive
+		}
+	}
+	return false
+}
+
+func findNode(nodes []apiNode, id string) (apiNode, bool) {
+	for _, n := range nodes {
+		if n.ID == id {
+			return n, true
+		}
+	}
+	return apiNode{}, false
+}
+
+func describeNodes(nodes []apiNode) string {
+	parts := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		state := "alive"
+		if !n.Alive {
+			state = "gone"
+		}
+		if n.Self {
+			state += ", self"
+		}
+		parts = append(parts, fmt.Sprintf("%s [%s] (%s) last seen %s", n.Name, n.ID, state, fmtTime(n.LastSeenAt)))
+	}
+	return "[" + strings.Join(parts, "; ") + "]"
+}
+
+// startNode starts a stopped node and waits until its plugin answers.
+func (e *env) startNode(t *testing.T, n *localcluster.Node) apiNode {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), nodeStartBound)
+	defer cancel()
+	if err := n.Start(ctx); err != nil {
+		failWithLogs(t, "starting node %d: %v", n.Index, err)
+	}
+	var self apiNode
+	eventually(t, fmt.Sprintf("node %d's plugin answering after start", n.Index), nodeStartBound, func() (bool, string) {
+		s, _, err := selfOf(n)
+		if err != nil {
+			return false, err.Error()
+		}
+		self = s
+		return true, ""
+	})
+	return self
+}
+
+// kill ends node n with SIGKILL, as a crash would, and returns when it is dead.
+func kill(t *testing.T, n *localcluster.Node) time.Time {
+	t.Helper()
+	pid := n.Pid()
+	if err := n.Kill(); err != nil {
+		t.Fatalf("kill -9 node %d: %v", n.Index, err)
+	}
+	t.Logf("killed node %d (pid %d) with SIGKILL", n.Index, pid)
+	return time.Now()
+}

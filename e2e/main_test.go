@@ -1,0 +1,175 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/clusterdemo/clusterdemo/build/localcluster"
+)
+
+// suite is the cluster every test drives. TestMain starts it once: starting
+// Mattermost nodes is the slow part, and each test leaves the cluster as it
+// found it (every node running, the plugin active) or restores it.
+var suite *env
+
+// env is the running cluster and what the tests need to reach it.
+type env struct {
+	cluster *localcluster.Cluster
+	version string // Mattermost version of every node
+	root    string // repository root
+	runDir  string // .e2e/<run>: node folders, logs, screenshots
+	// userToken is a session of the ordinary user, for the refusals.
+	userToken string
+	// channelID is a channel of the demo team both users belong to, where
+	// slash commands are executed.
+	channelID string
+}
+
+const (
+	pluginID     = "clusterdemo"
+	clusterNodes = 2
+	// fullSuiteVersion runs every check; other versions run the subset the
+	// issue names (see requireFullSuite).
+	fullSuiteVersion = localcluster.DefaultVersion
+)
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(reaperEnv); dir != "" {
+		os.Exit(runReaper(dir))
+	}
+	flag.Parse()
+	os.Exit(runSuite(m))
+}
+
+func runSuite(m *testing.M) int {
+	if testing.Short() {
+		fmt.Println("e2e: skipped with -short (the suite starts a real Mattermost cluster)")
+		return 0
+	}
+	root, err := localcluster.FindRepoRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	version := os.Getenv("MM_VERSION")
+	if version == "" {
+		version = localcluster.DefaultVersion
+	}
+	bundle, err := bundlePath(root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	runDir := filepath.Join(root, ".e2e", time.Now().UTC().Format("20060102-150405")+"-"+version)
+	clusterDir := filepath.Join(runDir, "cluster")
+	if err := os.MkdirAll(clusterDir, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	fmt.Printf("e2e: Mattermost %s, bundle %s, output in %s\n", version, bundle, runDir)
+
+	// The reaper is started before any node: if this process dies in any way
+	// (a panic in a test, go test's timeout, SIGKILL), it stops the nodes.
+	reaper, err := startReaper(clusterDir, runDir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer reaper.finish()
+
+	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
+	database := fmt.Sprintf("clusterdemo_e2e_%d", os.Getpid())
+	began := time.Now()
+	cluster, err := localcluster.Start(ctx, localcluster.Config{
+		Version:     version,
+		Nodes:       clusterNodes,
+		Dir:         clusterDir,
+		RepoRoot:    root,
+		Database:    database,
+		Bundle:      bundle,
+		PluginID:    pluginID,
+		PluginProbe: "/api/v1/nodes",
+		Logf:        func(format string, args ...any) { fmt.Printf("e2e: "+format+"\n", args...) },
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: starting the cluster:", err)
+		return 1
+	}
+	defer func() {
+		if err := cluster.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: stopping the cluster:", err)
+		}
+		dropCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = cluster.Postgres.Start(dropCtx) // a failed test may have left it stopped
+		if err := cluster.Postgres.DropDatabase(dropCtx, database); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: dropping the database:", err)
+		}
+	}()
+	t := cluster.Timings
+	fmt.Printf("e2e: cluster up in %v (postgres %v, server build %v, node 1 %v, other nodes %v, plugin install %v)\n",
+		time.Since(began).Round(time.Millisecond), t.Postgres.Round(time.Millisecond), t.ServerBuild.Round(time.Millisecond),
+		t.FirstNode.Round(time.Millisecond), t.OtherNodes.Round(time.Millisecond), t.PluginInstall.Round(time.Millisecond))
+
+	suite = &env{cluster: cluster, version: version, root: root, runDir: runDir}
+	if err := suite.prepare(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: preparing the cluster:", err)
+		fmt.Fprintln(os.Stderr, cluster.LogTails(40))
+		return 1
+	}
+
+	// Ctrl-C or SIGTERM while tests run: stop the nodes before dying.
+	go func() {
+		<-ctx.Done()
+		fmt.Fprintln(os.Stderr, "e2e: interrupted; stopping the nodes")
+		_ = cluster.Stop()
+		reaper.finish()
+		os.Exit(2)
+	}()
+	return m.Run()
+}
+
+// bundlePath is CLUSTERDEMO_BUNDLE, or the bundle `make dist` writes for the
+// version in plugin.json.
+func bundlePath(root string) (string, error) {
+	if path := os.Getenv("CLUSTERDEMO_BUNDLE"); path != "" {
+		return filepath.Abs(path)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "plugin.json"))
+	if err != nil {
+		return "", err
+	}
+	var manifest struct {
+		ID      string `json:"id"`
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(raw, &manifest); err != nil {
+		return "", fmt.Errorf("plugin.json: %w", err)
+	}
+	path := filepath.Join(root, "dist", fmt.Sprintf("%s-%s.tar.gz", manifest.ID, manifest.Version))
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("no plugin bundle at %s (run make dist, or set CLUSTERDEMO_BUNDLE)", path)
+	}
+	return path, nil
+}
+
+// requireFullSuite skips a check that the issue runs on the default
+// Mattermost version only.
+func requireFullSuite(t *testing.T) {
+	t.Helper()
+	if suite.version != fullSuiteVersion {
+		t.Skipf("runs on Mattermost %s only: on %s the suite runs the install, who-holds-the-lock, slash-command and kill -9 checks (issue 6, Versions)",
+			fullSuiteVersion, suite.version)
+	}
+}
