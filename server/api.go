@@ -28,13 +28,29 @@ type route struct {
 
 func routes() []route {
 	return []route{
+		{http.MethodGet, "/api/v1/status", jsonHandler(handleStatus)},
 		{http.MethodGet, "/api/v1/nodes", jsonHandler(handleNodes)},
+		{http.MethodGet, "/api/v1/locks", jsonHandler(handleLocks)},
+		// Lock names match anything here, slashes included, so that a bad
+		// name gets a 400 naming the rule rather than a bare 404. The
+		// acquire and release routes come first so they win over GET.
+		{http.MethodPost, "/api/v1/locks/{name:.*}/acquire", jsonHandler(handleAcquire)},
+		{http.MethodPost, "/api/v1/locks/{name:.*}/release", jsonHandler(handleRelease)},
+		{http.MethodGet, "/api/v1/locks/{name:.*}", jsonHandler(handleLock)},
+		{http.MethodGet, "/api/v1/jobs", jsonHandler(handleJobs)},
+		{http.MethodGet, "/api/v1/jobs/{name}", jsonHandler(handleJob)},
+		{http.MethodPost, "/api/v1/jobs/{name}/run", jsonHandler(handleRunJob)},
+		{http.MethodPost, "/api/v1/stress", jsonHandler(handleStress)},
+		{http.MethodGet, "/dashboard", handleDashboardPage},
+		{http.MethodGet, "/dashboard.js", handleDashboardScript},
 	}
 }
 
 // newRouter builds the plugin's router: every route is for system admins only.
 func newRouter(s *service) *mux.Router {
-	router := mux.NewRouter()
+	// SkipClean: a name such as ".." must reach validation and be refused,
+	// not be cleaned away into a redirect to another route.
+	router := mux.NewRouter().SkipClean(true)
 	for _, rt := range routes() {
 		handler := rt.handler
 		router.Handle(rt.path, s.recoverPanics(s.limitBody(s.requireSystemAdmin(func(w http.ResponseWriter, r *http.Request) {

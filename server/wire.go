@@ -86,14 +86,17 @@ type runJSON struct {
 	StartedAt  *string `json:"started_at"`
 	DurationMS *int64  `json:"duration_ms"`
 	Error      *string `json:"error"`
+	// Summary is additive: what a digest run counted; null for other jobs.
+	Summary *string `json:"summary"`
 }
 
 type statusJSON struct {
-	Node        nodeJSON   `json:"node"`
-	Nodes       []nodeJSON `json:"nodes"`
-	Locks       []lockJSON `json:"locks"`
-	Jobs        []jobJSON  `json:"jobs"`
-	GeneratedAt *string    `json:"generated_at"`
+	Node        nodeJSON    `json:"node"`
+	Nodes       []nodeJSON  `json:"nodes"`
+	Locks       []lockJSON  `json:"locks"`
+	Jobs        []jobJSON   `json:"jobs"`
+	Stress      *stressJSON `json:"stress"`
+	GeneratedAt *string     `json:"generated_at"`
 }
 
 type errorJSON struct {

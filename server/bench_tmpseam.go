@@ -1,0 +1,5 @@
+//go:build clusterbench
+
+package main
+
+var extraRoutes []route

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
+)
+
+// fastJobs runs every demo job often and briefly, so a test sees many runs.
+func fastJobs() *configuration {
+	c := defaultConfiguration()
+	c.QuickInterval = 150 * time.Millisecond
+	c.SlowInterval = 150 * time.Millisecond
+	c.SlowRun = 100 * time.Millisecond
+	c.DigestInterval = 150 * time.Millisecond
+	return c
+}
+
+// Across two nodes each job runs on one node at a time; the history records
+// who ran it, newest first, and keeps at most runHistoryLength runs.
+func TestJobsRunOnceAtATimeAcrossNodesAndKeepHistory(t *testing.T) {
+	store := kvtest.NewStore()
+	a := startNode(t, store, "node-a", fastJobs())
+	startNode(t, store, "node-b", fastJobs())
+
+	var job jobJSON
+	eventually(t, 20*time.Second, "the slow job has a full history", func() bool {
+		history, err := a.svc.jobs.History(jobSlow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(history) == runHistoryLength
+	})
+	history, _ := a.svc.jobs.History(jobSlow)
+	for i, r := range history {
+		if r.Node.Name != "node-a" && r.Node.Name != "node-b" {
+			t.Errorf("run %d recorded on %q", i, r.Node.Name)
+		}
+		if r.Err != "" {
+			t.Errorf("run %d failed: %s", i, r.Err)
+		}
+		if r.Duration < 100*time.Millisecond {
+			t.Errorf("run %d lasted %v, shorter than the slow job's run time", i, r.Duration)
+		}
+		if i+1 < len(history) {
+			older := history[i+1]
+			if r.StartedAt.Before(older.StartedAt.Add(older.Duration)) {
+				t.Errorf("runs overlap: %v+%v and %v", older.StartedAt, older.Duration, r.StartedAt)
+			}
+		}
+	}
+	a.doJSON(t, "GET", "/api/v1/jobs/slow", "", http.StatusOK, &job)
+	if job.History == nil || len(*job.History) != runHistoryLength || job.Runs < runHistoryLength {
+		t.Fatalf("GET /jobs/slow: runs %d, history %v", job.Runs, job.History)
+	}
+	if job.IntervalMS != 150 {
+		t.Errorf("interval_ms %d, want 150", job.IntervalMS)
+	}
+}
+
+func TestDigestPostsWhenChannelConfigured(t *testing.T) {
+	store := kvtest.NewStore()
+	cfg := defaultConfiguration()
+	cfg.DigestInterval = 100 * time.Millisecond
+	a := startNode(t, store, "node-a", cfg)
+	eventually(t, 10*time.Second, "a digest run is recorded", func() bool {
+		history, _ := a.svc.jobs.History(jobDigest)
+		return len(history) > 0 && history[0].Summary != ""
+	})
+	if len(a.api.Posts()) != 0 {
+		t.Fatal("digest posted without a channel configured")
+	}
+	history, _ := a.svc.jobs.History(jobDigest)
+	if !strings.Contains(history[0].Summary, "1 of 1 nodes alive") {
+		t.Errorf("summary %q", history[0].Summary)
+	}
+
+	channel := "channel0000000000000000000"
+	cfg2 := *cfg
+	cfg2.DigestChannelID = channel
+	if err := a.svc.SetConfig(&cfg2); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the digest is posted", func() bool { return len(a.api.Posts()) > 0 })
+	post := a.api.Posts()[0]
+	if post.ChannelId != channel || post.UserId != "botuser0000000000000000000" || !strings.Contains(post.Message, "Cluster digest") || !strings.Contains(post.Message, "`node-a`") {
+		t.Fatalf("post %+v", post)
+	}
+}
+
+func TestRunNowRunsAtOnce(t *testing.T) {
+	store := kvtest.NewStore()
+	cfg := defaultConfiguration()
+	cfg.SlowInterval = time.Hour
+	cfg.SlowRun = 50 * time.Millisecond
+	a := startNode(t, store, "node-a", cfg)
+	b := startNode(t, store, "node-b", cfg)
+	// Let the first scheduled run (if any) finish, then count.
+	time.Sleep(300 * time.Millisecond)
+	before, _ := a.svc.jobs.History(jobSlow)
+
+	var job map[string]interface{}
+	b.doJSON(t, "POST", "/api/v1/jobs/slow/run", "", http.StatusAccepted, &job)
+	checkJob(t, job, false)
+	eventually(t, 10*time.Second, "run now adds a run", func() bool {
+		after, _ := a.svc.jobs.History(jobSlow)
+		return len(after) > len(before)
+	})
+}
+
+// Turning the workload off closes the jobs on this node; "run" then says so.
+func TestWorkloadOffClosesJobs(t *testing.T) {
+	store := kvtest.NewStore()
+	a := startNode(t, store, "node-a", defaultConfiguration())
+	if !a.svc.jobs.Scheduled(jobQuick) {
+		t.Fatal("quick not scheduled with the workload on")
+	}
+	if err := a.svc.SetConfig(quietConfig()); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range demoJobNames {
+		if a.svc.jobs.Scheduled(name) {
+			t.Errorf("%s still scheduled with the workload off", name)
+		}
+	}
+	rec := a.do(t, adminUser, "POST", "/api/v1/jobs/quick/run", "")
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "DemoWorkload") {
+		t.Fatalf("run with workload off: %d %s", rec.Code, rec.Body.String())
+	}
+	// The jobs are still listed.
+	var jobs []map[string]interface{}
+	a.doJSON(t, "GET", "/api/v1/jobs", "", http.StatusOK, &jobs)
+	if len(jobs) != len(demoJobNames) {
+		t.Fatalf("jobs %v", jobs)
+	}
+}

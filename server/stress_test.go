@@ -1,0 +1,88 @@
+package main
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
+)
+
+// Both nodes join a stress run started on one of them; the merged result
+// counts acquisitions per node and sees no overlap.
+func TestStressRunAcrossNodes(t *testing.T) {
+	store := kvtest.NewStore()
+	a := startNode(t, store, "node-a", quietConfig())
+	b := startNode(t, store, "node-b", quietConfig())
+
+	var started stressJSON
+	a.doJSON(t, "POST", "/api/v1/stress", `{"seconds": 2}`, http.StatusAccepted, &started)
+	if !started.Running || started.Seconds != 2 || started.StartedBy != "node-a" {
+		t.Fatalf("started %+v", started)
+	}
+	b.doJSON(t, "POST", "/api/v1/stress", `{"seconds": 2}`, http.StatusConflict, nil)
+
+	var status statusJSON
+	eventually(t, 15*time.Second, "both nodes report their part", func() bool {
+		b.doJSON(t, "GET", "/api/v1/status", "", http.StatusOK, &status)
+		return status.Stress != nil && !status.Stress.Running && len(status.Stress.Acquisitions) == 2
+	})
+	st := status.Stress
+	if st.ID != started.ID {
+		t.Fatalf("result of run %s, want %s", st.ID, started.ID)
+	}
+	for node, n := range st.Acquisitions {
+		if n < 1 {
+			t.Errorf("node %s acquired %d times", node, n)
+		}
+	}
+	if st.Overlaps != 0 || st.OverlapSeen {
+		t.Errorf("overlaps %d seen %v: the lock let two holders in", st.Overlaps, st.OverlapSeen)
+	}
+	if st.HandoffP50MS == nil || st.HandoffP99MS == nil || *st.HandoffP50MS > *st.HandoffP99MS || *st.HandoffP50MS < 0 {
+		t.Errorf("handoff p50 %v p99 %v", st.HandoffP50MS, st.HandoffP99MS)
+	}
+	// A new run may start once the last one ended.
+	b.doJSON(t, "POST", "/api/v1/stress", `{"seconds": 1}`, http.StatusAccepted, nil)
+}
+
+// The overlap check is real: a marker left by another holder is reported.
+func TestStressCriticalSectionDetectsAnotherHolder(t *testing.T) {
+	store := kvtest.NewStore()
+	a := startNode(t, store, "node-a", quietConfig())
+	run := stressRun{ID: "r", StartedAt: time.Now().Add(-time.Second), EndsAt: time.Now().Add(time.Minute)}
+	if err := kvSetJSON(a.api, stressHoldKey, stressHold{Holder: "intruder"}, stressHoldMarkerTTL); err != nil {
+		t.Fatal(err)
+	}
+	overlap, handoff, err := a.svc.stress.critical(run, "me", nil)
+	if err != nil || !overlap || handoff != 0 {
+		t.Fatalf("critical with another holder's marker: overlap %v handoff %v err %v", overlap, handoff, err)
+	}
+	// With a released marker it measures the handoff and sees no overlap.
+	if err := kvSetJSON(a.api, stressHoldKey, stressHold{ReleasedAt: time.Now().Add(-5 * time.Millisecond)}, stressHoldMarkerTTL); err != nil {
+		t.Fatal(err)
+	}
+	overlap, handoff, err = a.svc.stress.critical(run, "me", nil)
+	if err != nil || overlap || handoff < 5*time.Millisecond {
+		t.Fatalf("critical after a release: overlap %v handoff %v err %v", overlap, handoff, err)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	samples := []int64{}
+	for i := int64(1); i <= 100; i++ {
+		samples = append(samples, i*1000) // 1..100 ms
+	}
+	if p := percentileMS(samples, 0.5); p == nil || *p != 50 {
+		t.Errorf("p50 = %v, want 50", p)
+	}
+	if p := percentileMS(samples, 0.99); p == nil || *p != 99 {
+		t.Errorf("p99 = %v, want 99", p)
+	}
+	if p := percentileMS([]int64{7000}, 0.99); p == nil || *p != 7 {
+		t.Errorf("single sample p99 = %v", p)
+	}
+	if percentileMS(nil, 0.5) != nil {
+		t.Error("percentile of nothing is not null")
+	}
+}
