@@ -1,0 +1,195 @@
+package cluster
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Goroutines of one instance waiting on one name get the lock in the order
+// they asked, straight from the previous holder: no store polling while
+// they wait, and no inserts at all.
+func TestLocalHandoffIsFIFOAndDoesNotPoll(t *testing.T) {
+	s, ins := newCluster(1, false)
+	first := NewMutex(ins[0], "fifo")
+	first.Lock()
+	q := first.q
+
+	const n = 6
+	var mu sync.Mutex
+	var order []int
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		i := i
+		m := NewMutex(ins[0], "fifo") // several Mutex values, one queue
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.Lock()
+			mu.Lock()
+			order = append(order, i)
+			mu.Unlock()
+			m.Unlock()
+		}()
+		eventually(t, 5*time.Second, fmt.Sprintf("waiter %d queued", i), func() bool {
+			q.mu.Lock()
+			defer q.mu.Unlock()
+			return q.waiters.Len() == i+1
+		})
+	}
+	before := s.Stats()
+	time.Sleep(300 * time.Millisecond) // longer than any poll interval
+	if during := s.Stats(); during.Calls() != before.Calls() {
+		t.Fatalf("waiting behind a local holder cost %d KV calls", during.Calls()-before.Calls())
+	}
+	first.Unlock()
+	wg.Wait()
+	for i, got := range order {
+		if got != i {
+			t.Fatalf("acquisition order %v, want FIFO", order)
+		}
+	}
+	after := s.Stats()
+	if after.AtomicInserts != before.AtomicInserts {
+		t.Fatalf("local handoffs made %d inserts", after.AtomicInserts-before.AtomicInserts)
+	}
+	// Each handoff rewrites the lease and advances the counter; the last
+	// holder deletes the lease.
+	if sets := after.Sets - before.Sets; sets > 2*n+1 {
+		t.Fatalf("%d handoffs cost %d writes, want at most %d", n, sets, 2*n+1)
+	}
+}
+
+func TestLocalHandoffGivesEachHolderANewTokenAndLease(t *testing.T) {
+	s, ins := newCluster(1, false)
+	a := NewMutex(ins[0], "tok")
+	b := NewMutex(ins[0], "tok")
+	a.Lock()
+	aLease, _ := a.Lease()
+	aStored, _ := s.Value(lockKey("tok"))
+	done := make(chan struct{})
+	go func() { b.Lock(); close(done) }()
+	eventually(t, 5*time.Second, "b queued", func() bool {
+		a.q.mu.Lock()
+		defer a.q.mu.Unlock()
+		return a.q.waiters.Len() == 1
+	})
+	a.Unlock()
+	<-done
+	bLease, _ := b.Lease()
+	bStored, _ := s.Value(lockKey("tok"))
+	if bLease.FencingToken != aLease.FencingToken+1 {
+		t.Fatalf("token after local handoff = %d, want %d", bLease.FencingToken, aLease.FencingToken+1)
+	}
+	if string(aStored) == string(bStored) {
+		t.Fatal("local handoff kept the previous holder's lease bytes")
+	}
+	b.Unlock()
+}
+
+func TestCrossInstanceHandoffWaitsWithoutFailedInserts(t *testing.T) {
+	for _, events := range []bool{true, false} {
+		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) {
+			s, ins := newCluster(2, events)
+			a := NewMutex(ins[0], "x")
+			b := NewMutex(ins[1], "x")
+			a.Lock()
+			got := make(chan struct{})
+			go func() { b.Lock(); close(got) }()
+			// Let b wait through several polls.
+			time.Sleep(4 * pollWithoutEvents)
+			waiting := s.Stats()
+			if waiting.FailedInserts > 1 {
+				t.Fatalf("%d failed inserts while waiting (at most the first, optimistic one is allowed)", waiting.FailedInserts)
+			}
+			a.Unlock()
+			select {
+			case <-got:
+			case <-time.After(5 * time.Second):
+				t.Fatal("b never got the lock")
+			}
+			if s.Stats().FailedInserts != waiting.FailedInserts {
+				t.Fatal("the handoff itself cost a failed insert")
+			}
+			b.Unlock()
+		})
+	}
+}
+
+func TestNarrowAPIStillExcludes(t *testing.T) {
+	s, ins := newCluster(2, false)
+	a := NewMutex(&kvOnly{ins[0]}, "narrow")
+	b := NewMutex(&kvOnly{ins[1]}, "narrow")
+	a.Lock()
+	if ok, _ := b.TryLock(); ok {
+		t.Fatal("narrow API: second instance got a held lock")
+	}
+	l, _ := a.Lease()
+	if l.FencingToken != 0 {
+		t.Fatalf("without KVGet the counter cannot be read; token %d claims otherwise", l.FencingToken)
+	}
+	a.Unlock()
+	lockWithin(t, b, 5*time.Second)
+	b.Unlock()
+	_ = s
+}
+
+// Four goroutines on each of two instances, short critical sections: every
+// goroutine keeps getting the lock, nobody is ever inside with anybody else.
+func TestFairnessAcrossInstances(t *testing.T) {
+	for _, events := range []bool{true, false} {
+		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) {
+			s, ins := newCluster(2, events)
+			s.SetLatency(500 * time.Microsecond)
+			var det overlapDetector
+			stop := time.Now().Add(2 * time.Second)
+			var mu sync.Mutex
+			counts := map[string]int{}
+			maxWait := time.Duration(0)
+			var wg sync.WaitGroup
+			for i, in := range ins {
+				for g := 0; g < 4; g++ {
+					m := NewMutex(in, "fair")
+					id := fmt.Sprintf("i%d/g%d", i, g)
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for time.Now().Before(stop) {
+							asked := time.Now()
+							m.Lock()
+							w := time.Since(asked)
+							det.enter()
+							time.Sleep(time.Millisecond)
+							det.leave()
+							m.Unlock()
+							mu.Lock()
+							counts[id]++
+							if w > maxWait {
+								maxWait = w
+							}
+							mu.Unlock()
+						}
+					}()
+				}
+			}
+			wg.Wait()
+			if det.count() != 0 {
+				t.Fatalf("%d overlaps", det.count())
+			}
+			for i := range ins {
+				for g := 0; g < 4; g++ {
+					id := fmt.Sprintf("i%d/g%d", i, g)
+					if counts[id] < 2 {
+						t.Fatalf("%s acquired %d times in 2 s: starved (counts %v)", id, counts[id], counts)
+					}
+				}
+			}
+			// Generous: the benchmark measures the real figure.
+			if maxWait > 2500*time.Millisecond {
+				t.Fatalf("a goroutine waited %v", maxWait)
+			}
+			t.Logf("counts %v, max wait %v, stats %+v", counts, maxWait, s.Stats())
+		})
+	}
+}
