@@ -1,5 +1,0 @@
-//go:build clusterbench
-
-package main
-
-var extraRoutes []route
