@@ -26,8 +26,13 @@ type route struct {
 	handler func(s *service, w http.ResponseWriter, r *http.Request)
 }
 
+// extraRoutes are appended to the table by files built only under a build
+// tag (the clusterbench routes of `make bench-cluster`); empty in the
+// released plugin. They get the same middleware as every other route.
+var extraRoutes []route
+
 func routes() []route {
-	return []route{
+	return append([]route{
 		{http.MethodGet, "/api/v1/status", jsonHandler(handleStatus)},
 		{http.MethodGet, "/api/v1/nodes", jsonHandler(handleNodes)},
 		{http.MethodGet, "/api/v1/locks", jsonHandler(handleLocks)},
@@ -43,7 +48,7 @@ func routes() []route {
 		{http.MethodPost, "/api/v1/stress", jsonHandler(handleStress)},
 		{http.MethodGet, "/dashboard", handleDashboardPage},
 		{http.MethodGet, "/dashboard.js", handleDashboardScript},
-	}
+	}, extraRoutes...)
 }
 
 // newRouter builds the plugin's router: every route is for system admins only.

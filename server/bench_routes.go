@@ -1,0 +1,48 @@
+//go:build clusterbench
+
+package main
+
+import (
+	"net/http"
+	"os"
+	"runtime"
+)
+
+// The benchmark routes of `make bench-cluster` (build/benchcluster). They
+// exist only in a plugin built with the clusterbench tag, never in the
+// released bundle, and sit in the same route table as every other route, so
+// they too are for system admins only.
+func init() {
+	extraRoutes = append(extraRoutes,
+		route{http.MethodGet, "/api/v1/bench/runtime", jsonHandler(handleBenchRuntime)},
+		route{http.MethodPost, "/api/v1/bench/kvcost", jsonHandler(handleBenchKVCost)},
+		route{http.MethodPost, "/api/v1/bench/uncontended", jsonHandler(handleBenchUncontended)},
+		route{http.MethodPost, "/api/v1/bench/handoff", jsonHandler(handleBenchLocalHandoff)},
+		route{http.MethodPost, "/api/v1/bench/hold", jsonHandler(handleBenchHold)},
+		route{http.MethodPost, "/api/v1/bench/release", jsonHandler(handleBenchRelease)},
+		route{http.MethodPost, "/api/v1/bench/wait", jsonHandler(handleBenchWait)},
+		route{http.MethodPost, "/api/v1/bench/waited", jsonHandler(handleBenchWaited)},
+		route{http.MethodPost, "/api/v1/bench/contention", jsonHandler(handleBenchContention)},
+		route{http.MethodPost, "/api/v1/bench/jobs/start", jsonHandler(handleBenchJobStart)},
+		route{http.MethodPost, "/api/v1/bench/jobs/stop", jsonHandler(handleBenchJobStop)},
+		route{http.MethodPost, "/api/v1/bench/status/setup", jsonHandler(handleBenchStatusSetup)},
+		route{http.MethodPost, "/api/v1/bench/status/teardown", jsonHandler(handleBenchStatusTeardown)},
+	)
+}
+
+type benchRuntime struct {
+	// Pid is the plugin process, whose RSS the driver reads from /proc.
+	Pid        int    `json:"pid"`
+	Goroutines int    `json:"goroutines"`
+	Node       string `json:"node"`
+	GoVersion  string `json:"go_version"`
+}
+
+func handleBenchRuntime(s *service, r *http.Request) (int, interface{}, error) {
+	return http.StatusOK, benchRuntime{
+		Pid:        os.Getpid(),
+		Goroutines: runtime.NumGoroutine(),
+		Node:       s.nodes.Self().Name,
+		GoVersion:  runtime.Version(),
+	}, nil
+}
