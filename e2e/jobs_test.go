@@ -1,0 +1,139 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clusterdemo/clusterdemo/build/localcluster"
+)
+
+// Short job settings for the suite, set through the server configuration API
+// on every node (Team Edition nodes each keep their own config.json).
+// Intervals keep each job at most 20 runs a minute, the length of the
+// history the plugin keeps, and slow's run time long enough to be caught
+// mid-run and well inside its interval.
+var shortJobs = map[string]struct {
+	interval time.Duration
+	runTime  time.Duration // how long a run works (configured, or the plugin's fixed 100 ms for quick)
+}{
+	"quick":  {interval: 4 * time.Second, runTime: 100 * time.Millisecond},
+	"slow":   {interval: 10 * time.Second, runTime: 4 * time.Second},
+	"digest": {interval: 6 * time.Second},
+}
+
+// jobSettings are the plugin settings for shortJobs. The keys are lower
+// case, as the System Console stores plugin settings and as an
+// administrator's config.json therefore holds them.
+func jobSettings() map[string]any {
+	return map[string]any{
+		"quickintervalseconds":  shortJobs["quick"].interval.Seconds(),
+		"slowintervalseconds":   shortJobs["slow"].interval.Seconds(),
+		"slowrunseconds":        shortJobs["slow"].runTime.Seconds(),
+		"digestintervalseconds": shortJobs["digest"].interval.Seconds(),
+		"demoworkload":          true,
+	}
+}
+
+// useShortJobIntervals configures shortJobs on every node and waits until
+// every node's jobs run on them.
+func useShortJobIntervals(t *testing.T) {
+	t.Helper()
+	for _, n := range suite.cluster.Nodes {
+		client := suite.cluster.AdminClient(n)
+		cfg, resp := client.GetConfig()
+		if resp.Error != nil {
+			t.Fatalf("node %d: GET /api/v4/config: %s", n.Index, resp.Error.Error())
+		}
+		cfg.PluginSettings.Plugins[pluginID] = jobSettings()
+		if _, resp := client.UpdateConfig(cfg); resp.Error != nil {
+			t.Fatalf("node %d: PUT /api/v4/config: %s", n.Index, resp.Error.Error())
+		}
+	}
+	for _, n := range suite.cluster.Nodes {
+		eventually(t, fmt.Sprintf("node %d's jobs on the configured intervals", n.Index), 10*time.Second, func() (bool, string) {
+			r, err := try(n, suite.admin(), http.MethodGet, "/api/v1/jobs", nil)
+			if err != nil {
+				return false, err.Error()
+			}
+			var jobs []apiJob
+			if err := jsonDecode(r, &jobs); err != nil {
+				return false, err.Error()
+			}
+			for _, j := range jobs {
+				if want, ok := shortJobs[j.Name]; ok && j.IntervalMS != want.interval.Milliseconds() {
+					return false, fmt.Sprintf("%s has interval_ms %d, want %d: %s", j.Name, j.IntervalMS, want.interval.Milliseconds(), r)
+				}
+			}
+			return len(jobs) == len(shortJobs), r.String()
+		})
+	}
+}
+
+// getJob is GET /jobs/{name} on n.
+func getJob(n *localcluster.Node, name string) (apiJob, error) {
+	r, err := try(n, suite.admin(), http.MethodGet, "/api/v1/jobs/"+name, nil)
+	if err != nil {
+		return apiJob{}, err
+	}
+	if r.status != http.StatusOK {
+		return apiJob{}, fmt.Errorf("GET /api/v1/jobs/%s on node %d: %s", name, n.Index, r)
+	}
+	var job apiJob
+	return job, jsonDecode(r, &job)
+}
+
+// runLog merges the run histories seen over time (each answer holds only the
+// last 20 runs) into one set, keyed by start time and node.
+type runLog map[string]apiRun
+
+func (l runLog) add(runs []apiRun) {
+	for _, r := range runs {
+		if r.StartedAt != nil {
+			l[r.StartedAt.UTC().Format(time.RFC3339Nano)+" "+r.Node] = r
+		}
+	}
+}
+
+// between returns the runs that started in [from, to], oldest first.
+func (l runLog) between(from, to time.Time) []apiRun {
+	var runs []apiRun
+	for _, r := range l {
+		if !r.StartedAt.Before(from) && !r.StartedAt.After(to) {
+			runs = append(runs, r)
+		}
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].StartedAt.Before(*runs[j].StartedAt) })
+	return runs
+}
+
+func runDuration(r apiRun) time.Duration {
+	if r.DurationMS == nil {
+		return 0
+	}
+	return time.Duration(*r.DurationMS) * time.Millisecond
+}
+
+func describeRuns(runs []apiRun) string {
+	parts := make([]string, 0, len(runs))
+	for _, r := range runs {
+		parts = append(parts, r.String())
+	}
+	return strings.Join(parts, "\n  ")
+}
+
+// checkNoOverlap fails if a run started before the previous one ended.
+func checkNoOverlap(t *testing.T, job string, runs []apiRun) {
+	t.Helper()
+	for i := 1; i < len(runs); i++ {
+		prevEnd := runs[i-1].StartedAt.Add(runDuration(runs[i-1]))
+		if runs[i].StartedAt.Before(prevEnd.Add(-timestampRounding)) {
+			t.Errorf("%s: overlapping runs: %s began before %s ended\n  %s", job, runs[i], runs[i-1], describeRuns(runs))
+		}
+	}
+}
