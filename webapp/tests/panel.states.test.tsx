@@ -1,10 +1,11 @@
-import {act, screen, waitFor, within} from '@testing-library/react';
-import {click} from './user';
+import {act, screen, within} from '@testing-library/react';
+
+import {createChangeFeed} from '../src/status/changeFeed';
 
 import {emptyStatus, wireLock, wireStatus} from './fixtures';
 import {fakeServer, type Reply, statusServer} from './fakeServer';
 import {renderPanel} from './renderPanel';
-import {createChangeFeed} from '../src/status/changeFeed';
+import {click} from './user';
 
 // Polling is pushed out of the way here; polling.test.tsx covers it.
 const noPoll = {pollMs: 3600000};

@@ -1,0 +1,97 @@
+import {act} from '@testing-library/react';
+
+import {createChangeFeed} from '../src/status/changeFeed';
+
+import {t0, wireStatus} from './fixtures';
+import {fakeServer, statusServer} from './fakeServer';
+import {advance, flush, setVisibility} from './flush';
+import {renderPanel} from './renderPanel';
+
+beforeEach(() => {
+    jest.useFakeTimers();
+    jest.setSystemTime(t0);
+    setVisibility('visible');
+});
+
+afterEach(() => {
+    jest.useRealTimers();
+});
+
+const statusCalls = (server: ReturnType<typeof statusServer>) => server.calls('GET', '/status').length;
+
+describe('refreshing', () => {
+    it('polls every 2 s by default', async () => {
+        const server = statusServer(wireStatus);
+        renderPanel(server);
+        await flush();
+        expect(statusCalls(server)).toBe(1);
+        await advance(1999);
+        expect(statusCalls(server)).toBe(1);
+        await advance(1);
+        expect(statusCalls(server)).toBe(2);
+        await advance(2000);
+        expect(statusCalls(server)).toBe(3);
+    });
+
+    it('pauses polling while the tab is hidden and refreshes at once when shown', async () => {
+        const server = statusServer(wireStatus);
+        renderPanel(server);
+        await flush();
+        setVisibility('hidden');
+        await advance(20000);
+        expect(statusCalls(server)).toBe(1);
+
+        setVisibility('visible');
+        await flush();
+        expect(statusCalls(server)).toBe(2);
+        await advance(2000);
+        expect(statusCalls(server)).toBe(3);
+    });
+
+    it('refetches when the change feed (the websocket event) fires', async () => {
+        const server = statusServer(wireStatus);
+        const changes = createChangeFeed();
+        renderPanel(server, {changes, pollMs: 3600000});
+        await flush();
+        act(() => changes.notify());
+        await flush();
+        expect(statusCalls(server)).toBe(2);
+    });
+
+    it('keeps one request in flight: changes during it queue exactly one more', async () => {
+        const answers: Array<() => void> = [];
+        const server = fakeServer((req) => {
+            if (req.path !== '/status') {
+                return {status: 200, body: {name: 'quick', history: []}};
+            }
+            return new Promise((resolve) => answers.push(() => resolve({status: 200, body: wireStatus()})));
+        });
+        const changes = createChangeFeed();
+        renderPanel(server, {changes});
+        await flush();
+        expect(answers).toHaveLength(1);
+
+        act(() => {
+            changes.notify();
+            changes.notify();
+        });
+        await advance(6000); // three poll ticks while the first request hangs
+        expect(answers).toHaveLength(1);
+
+        answers[0]();
+        await flush();
+        expect(answers).toHaveLength(2); // the one queued refresh, not five
+        answers[1]();
+        await flush();
+        expect(answers).toHaveLength(2);
+    });
+
+    it('stops polling and aborts when unmounted', async () => {
+        const server = statusServer(wireStatus);
+        const {unmount} = renderPanel(server);
+        await flush();
+        unmount();
+        await advance(10000);
+        expect(statusCalls(server)).toBe(1);
+    });
+});
