@@ -1,0 +1,256 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestScheduleRejectsBadConfig(t *testing.T) {
+	_, ins := newCluster(1, false)
+	for _, iv := range []time.Duration{0, -time.Second} {
+		if _, err := Schedule(ins[0], "bad", JobConfig{Interval: iv}, func() {}); err == nil {
+			t.Fatalf("interval %v accepted", iv)
+		}
+	}
+	if _, err := Schedule(ins[0], "", JobConfig{Interval: time.Second}, func() {}); err == nil {
+		t.Fatal("empty key accepted")
+	}
+}
+
+// Three instances schedule one job: runs never overlap and never start
+// within one interval of each other, anywhere in the cluster.
+func TestJobRunsAtMostOncePerInterval(t *testing.T) {
+	_, ins := newCluster(3, true)
+	const interval = 200 * time.Millisecond
+	var mu sync.Mutex
+	var starts []time.Time
+	var det overlapDetector
+	var jobs []*Job
+	for _, in := range ins {
+		j, err := Schedule(in, "once", JobConfig{Interval: interval}, func() {
+			det.enter()
+			mu.Lock()
+			starts = append(starts, time.Now())
+			mu.Unlock()
+			time.Sleep(10 * time.Millisecond)
+			det.leave()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs = append(jobs, j)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	for _, j := range jobs {
+		if err := j.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if det.count() != 0 {
+		t.Fatalf("%d overlapping runs", det.count())
+	}
+	if len(starts) < 3 {
+		t.Fatalf("only %d runs in 1.5 s at a 200 ms interval", len(starts))
+	}
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap < interval {
+			t.Fatalf("runs %d and %d started %v apart, interval %v", i-1, i, gap, interval)
+		}
+	}
+	st, err := InspectJob(ins[0], "once")
+	if err != nil || st.Runs != int64(len(starts)) || st.Running || st.Interval != interval {
+		t.Fatalf("InspectJob = %+v, %v; %d runs seen", st, err, len(starts))
+	}
+}
+
+func TestJobPanicIsRecoveredAndRecorded(t *testing.T) {
+	_, ins := newCluster(1, false)
+	var mu sync.Mutex
+	runs := 0
+	finished := make(chan Run, 10)
+	j, err := Schedule(ins[0], "panicky", JobConfig{
+		Interval:      50 * time.Millisecond,
+		OnRunFinished: func(r Run) { finished <- r },
+	}, func() {
+		mu.Lock()
+		runs++
+		mu.Unlock()
+		panic("boom")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	for i := 0; i < 2; i++ { // it keeps its schedule after a panic
+		select {
+		case r := <-finished:
+			if !strings.Contains(r.Err, "boom") {
+				t.Fatalf("run error %q does not record the panic", r.Err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("panicking job did not run again")
+		}
+	}
+	st, err := InspectJob(ins[0], "panicky")
+	if err != nil || !strings.Contains(st.LastError, "panic: boom") {
+		t.Fatalf("state %+v, %v", st, err)
+	}
+	logged := false
+	for _, l := range ins[0].Logs() {
+		logged = logged || strings.Contains(l, "panicked")
+	}
+	if !logged {
+		t.Fatal("panic not logged")
+	}
+}
+
+func TestJobRunNowAndMetadata(t *testing.T) {
+	_, ins := newCluster(2, true)
+	SetNode(ins[0], Node{ID: "n-a", Name: "A"})
+	started := make(chan Run, 10)
+	j, err := ScheduleContext(ins[0], "nightly", JobConfig{
+		Interval:     time.Hour,
+		OnRunStarted: func(r Run) { started <- r },
+	}, func(ctx context.Context) error { return errors.New("partial failure") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if j.Name() != "nightly" {
+		t.Fatalf("Name() = %q", j.Name())
+	}
+	select { // a job that never ran is due at once
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("first run did not start")
+	}
+	eventually(t, 5*time.Second, "first run recorded", func() bool {
+		st, _ := InspectJob(ins[1], "nightly")
+		return st.Runs == 1
+	})
+	if err := j.RunNow(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-started:
+		if r.Node.ID != "n-a" || r.Job != "nightly" {
+			t.Fatalf("run = %+v", r)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunNow did not run the job within an hour-long interval")
+	}
+	eventually(t, 5*time.Second, "second run recorded", func() bool {
+		st, _ := InspectJob(ins[1], "nightly")
+		return st.Runs == 2
+	})
+	st, _ := InspectJob(ins[1], "nightly")
+	if st.LastError != "partial failure" || st.LastNode.Name != "A" || st.LastFinishedAt.Before(st.LastStartedAt) ||
+		!st.NextRunAt.After(time.Now().Add(50*time.Minute)) {
+		t.Fatalf("state = %+v", st)
+	}
+	select {
+	case r := <-started:
+		t.Fatalf("an extra run: %+v", r)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// The instance running a job dies mid-run (cut off from the store): its
+// lease lapses, another instance takes the job over within TTL + interval,
+// records the dead run as lost, and the dying run's context is cancelled.
+func TestJobFailoverRecordsLostRun(t *testing.T) {
+	_, ins := newCluster(2, true)
+	SetNode(ins[0], Node{ID: "dying", Name: "dying"})
+	const interval = 300 * time.Millisecond
+	cfg := JobConfig{Interval: interval, LockTTL: time.Second}
+
+	inRun := make(chan struct{})
+	cancelled := make(chan struct{})
+	var once sync.Once
+	ja, err := ScheduleContext(ins[0], "failover", cfg, func(ctx context.Context) error {
+		once.Do(func() { close(inRun) })
+		<-ctx.Done()
+		close(cancelled)
+		return ctx.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ja.Close()
+	select {
+	case <-inRun:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first instance never ran the job")
+	}
+
+	bRan := make(chan time.Time, 10)
+	seenAtStart := make(chan JobState, 10)
+	cfgB := cfg
+	cfgB.OnRunStarted = func(Run) {
+		st, _ := InspectJob(ins[1], "failover")
+		seenAtStart <- st
+	}
+	jb, err := Schedule(ins[1], "failover", cfgB, func() { bRan <- time.Now() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer jb.Close()
+
+	died := time.Now()
+	ins[0].SetDown(true)
+	select {
+	case at := <-bRan:
+		// TTL + interval, plus generous slack for the race detector.
+		if d := at.Sub(died); d > time.Second+interval+3*time.Second {
+			t.Fatalf("took over after %v", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no other instance took the job over")
+	}
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the dying run's context was not cancelled")
+	}
+	st := <-seenAtStart
+	if !strings.Contains(st.LastError, "lost") || !strings.Contains(st.LastError, "dying") || st.Runs != 1 || st.LastNode.ID != "dying" {
+		t.Fatalf("the taking-over instance did not record the lost run: %+v", st)
+	}
+	ins[0].SetDown(false)
+}
+
+func TestJobCloseWaitsForRunningCallback(t *testing.T) {
+	_, ins := newCluster(1, false)
+	inRun := make(chan struct{})
+	var finished bool
+	var mu sync.Mutex
+	j, err := ScheduleContext(ins[0], "closing", JobConfig{Interval: time.Hour}, func(ctx context.Context) error {
+		close(inRun)
+		<-ctx.Done()
+		time.Sleep(20 * time.Millisecond)
+		mu.Lock()
+		finished = true
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-inRun
+	_ = j.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if !finished {
+		t.Fatal("Close returned before the callback did")
+	}
+	if err := j.RunNow(); err == nil {
+		t.Fatal("RunNow on a closed job succeeded")
+	}
+	_ = j.Close() // idempotent
+}
