@@ -23,7 +23,12 @@ import (
 // stalling a test; requests to a node being killed are expected to fail.
 const requestTimeout = 10 * time.Second
 
-var httpClient = &http.Client{Timeout: requestTimeout}
+// httpClient does not follow redirects: a route answering with one is
+// reported as it answered, not as wherever it pointed.
+var httpClient = &http.Client{
+	Timeout:       requestTimeout,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
 
 // caller is who makes a request: how it authenticates.
 type caller struct {
