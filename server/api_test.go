@@ -228,4 +228,3 @@ func TestDashboardScriptMissingFromBundleIs404(t *testing.T) {
 	}
 	assertErrorBody(t, rec.Body.Bytes())
 }
-

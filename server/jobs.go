@@ -56,6 +56,9 @@ type runRecord struct {
 	StartedAt time.Time     `json:"started_at"`
 	Duration  time.Duration `json:"duration"`
 	Err       string        `json:"error"`
+	// Finished is false while the run is in progress, and for a run whose
+	// node died or lost the lease before it could record the end.
+	Finished bool `json:"finished"`
 	// Summary is what the digest job counted; empty for the other jobs.
 	Summary string `json:"summary,omitempty"`
 }
@@ -142,7 +145,7 @@ func (d *demoJobs) schedule(name string, interval time.Duration) (*cluster.Job, 
 	work := d.work[name]
 	config := cluster.JobConfig{
 		Interval:      interval,
-		OnRunStarted:  func(run cluster.Run) { d.publish(changeJob, run.Job) },
+		OnRunStarted:  d.recordStart,
 		OnRunFinished: d.recordRun,
 	}
 	job, err := cluster.ScheduleContext(d.api, name, config, func(ctx context.Context) error {
@@ -162,15 +165,47 @@ func (d *demoJobs) setSummary(job, summary string) {
 	d.mu.Unlock()
 }
 
-// recordRun prepends a finished run to the job's history.
+// lostRunError marks a run that never recorded its end: its node died or
+// lost the lease mid-run. The next run to start finds it so.
+const lostRunError = "lost: its node stopped or lost the job lock before the run finished"
+
+// recordStart prepends a run in progress to the job's history. Only one run
+// of a job is in progress at a time (it holds the job lock), so any earlier
+// run still unfinished was lost.
+func (d *demoJobs) recordStart(run cluster.Run) {
+	err := kvUpdateJSON(d.api, runHistoryKey(run.Job), 0, func(history *[]runRecord) {
+		for i := range *history {
+			if r := &(*history)[i]; !r.Finished && r.Err == "" {
+				r.Err = lostRunError
+			}
+		}
+		*history = append([]runRecord{{Node: run.Node, StartedAt: run.StartedAt}}, *history...)
+		if len(*history) > runHistoryLength {
+			*history = (*history)[:runHistoryLength]
+		}
+	})
+	if err != nil {
+		d.api.LogError("clusterdemo: recording job start failed", "job", run.Job, "err", err.Error())
+	}
+	d.publish(changeJob, run.Job)
+}
+
+// recordRun records the end of a run in the job's history.
 func (d *demoJobs) recordRun(run cluster.Run) {
 	d.mu.Lock()
 	summary := d.summaries[run.Job]
 	delete(d.summaries, run.Job)
 	d.mu.Unlock()
-	rec := runRecord{Node: run.Node, StartedAt: run.StartedAt, Duration: run.Duration, Err: run.Err, Summary: summary}
+	finished := runRecord{Node: run.Node, StartedAt: run.StartedAt, Duration: run.Duration, Err: run.Err, Finished: true, Summary: summary}
 	err := kvUpdateJSON(d.api, runHistoryKey(run.Job), 0, func(history *[]runRecord) {
-		*history = append([]runRecord{rec}, *history...)
+		for i, r := range *history {
+			if r.Node.ID == run.Node.ID && r.StartedAt.Equal(run.StartedAt) {
+				(*history)[i] = finished
+				return
+			}
+		}
+		// The start was not recorded (the store failed then): add the run.
+		*history = append([]runRecord{finished}, *history...)
 		if len(*history) > runHistoryLength {
 			*history = (*history)[:runHistoryLength]
 		}

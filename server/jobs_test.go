@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/server/cluster"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
@@ -35,12 +36,15 @@ func TestJobsRunOnceAtATimeAcrossNodesAndKeepHistory(t *testing.T) {
 		return len(history) == runHistoryLength
 	})
 	history, _ := a.svc.jobs.History(jobSlow)
+	if !history[0].Finished {
+		history = history[1:] // the run in progress
+	}
 	for i, r := range history {
 		if r.Node.Name != "node-a" && r.Node.Name != "node-b" {
 			t.Errorf("run %d recorded on %q", i, r.Node.Name)
 		}
-		if r.Err != "" {
-			t.Errorf("run %d failed: %s", i, r.Err)
+		if r.Err != "" || !r.Finished {
+			t.Errorf("run %d failed or unfinished: %+v", i, r)
 		}
 		if r.Duration < 100*time.Millisecond {
 			t.Errorf("run %d lasted %v, shorter than the slow job's run time", i, r.Duration)
@@ -53,7 +57,7 @@ func TestJobsRunOnceAtATimeAcrossNodesAndKeepHistory(t *testing.T) {
 		}
 	}
 	a.doJSON(t, "GET", "/api/v1/jobs/slow", "", http.StatusOK, &job)
-	if job.History == nil || len(*job.History) != runHistoryLength || job.Runs < runHistoryLength {
+	if job.History == nil || len(*job.History) != runHistoryLength || job.Runs < runHistoryLength-1 { // the newest may still be running
 		t.Fatalf("GET /jobs/slow: runs %d, history %v", job.Runs, job.History)
 	}
 	if job.IntervalMS != 150 {
@@ -135,5 +139,30 @@ func TestWorkloadOffClosesJobs(t *testing.T) {
 	a.doJSON(t, "GET", "/api/v1/jobs", "", http.StatusOK, &jobs)
 	if len(jobs) != len(demoJobNames) {
 		t.Fatalf("jobs %v", jobs)
+	}
+}
+
+// A run that recorded its start but never its end (its node was killed) is
+// marked lost when the next run starts; a late finish still records itself.
+func TestHistoryMarksLostRuns(t *testing.T) {
+	a := startNode(t, kvtest.NewStore(), "node-a", quietConfig())
+	dead := cluster.Node{ID: "dead", Name: "node-dead"}
+	live := cluster.Node{ID: "live", Name: "node-a"}
+	t0 := time.Now().Add(-time.Minute)
+	a.svc.jobs.recordStart(cluster.Run{Job: jobSlow, Node: dead, StartedAt: t0})
+	a.svc.jobs.recordStart(cluster.Run{Job: jobSlow, Node: live, StartedAt: t0.Add(30 * time.Second)})
+	a.svc.jobs.recordRun(cluster.Run{Job: jobSlow, Node: live, StartedAt: t0.Add(30 * time.Second), Duration: 8 * time.Second})
+
+	var job jobJSON
+	a.doJSON(t, "GET", "/api/v1/jobs/slow", "", http.StatusOK, &job)
+	history := *job.History
+	if len(history) != 2 {
+		t.Fatalf("history %+v", history)
+	}
+	if history[0].Node != "node-a" || history[0].DurationMS == nil || *history[0].DurationMS != 8000 || history[0].Error != nil {
+		t.Errorf("finished run %+v", history[0])
+	}
+	if history[1].Node != "node-dead" || history[1].DurationMS != nil || history[1].Error == nil || *history[1].Error != lostRunError {
+		t.Errorf("lost run %+v", history[1])
 	}
 }

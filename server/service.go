@@ -319,9 +319,15 @@ func (s *service) job(name string) (jobJSON, error) {
 	return jobJSONFrom(st, s.config().interval(name)), nil
 }
 
+// runJSONFrom renders a history entry; the duration is null until the run
+// has finished (and stays null for a lost run).
 func runJSONFrom(r runRecord) runJSON {
-	ms := wireMillis(r.Duration)
-	return runJSON{Node: r.Node.Name, StartedAt: wireTime(r.StartedAt), DurationMS: &ms, Error: wireString(r.Err), Summary: wireString(r.Summary)}
+	out := runJSON{Node: r.Node.Name, StartedAt: wireTime(r.StartedAt), Error: wireString(r.Err), Summary: wireString(r.Summary)}
+	if r.Finished {
+		ms := wireMillis(r.Duration)
+		out.DurationMS = &ms
+	}
+	return out
 }
 
 // Job returns one job with its history; found is false for an unknown name.
