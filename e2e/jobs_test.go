@@ -3,7 +3,10 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -45,15 +48,7 @@ func jobSettings() map[string]any {
 func useShortJobIntervals(t *testing.T) {
 	t.Helper()
 	for _, n := range suite.cluster.Nodes {
-		client := suite.cluster.AdminClient(n)
-		cfg, resp := client.GetConfig()
-		if resp.Error != nil {
-			t.Fatalf("node %d: GET /api/v4/config: %s", n.Index, resp.Error.Error())
-		}
-		cfg.PluginSettings.Plugins[pluginID] = jobSettings()
-		if _, resp := client.UpdateConfig(cfg); resp.Error != nil {
-			t.Fatalf("node %d: PUT /api/v4/config: %s", n.Index, resp.Error.Error())
-		}
+		patchPluginSettings(t, n, jobSettings())
 	}
 	for _, n := range suite.cluster.Nodes {
 		eventually(t, fmt.Sprintf("node %d's jobs on the configured intervals", n.Index), 10*time.Second, func() (bool, string) {
@@ -72,6 +67,33 @@ func useShortJobIntervals(t *testing.T) {
 			}
 			return len(jobs) == len(shortJobs), r.String()
 		})
+	}
+}
+
+// patchPluginSettings sets the plugin's settings on n with PUT
+// /api/v4/config/patch, sending only PluginSettings.Plugins so that the same
+// request is right for every server version.
+func patchPluginSettings(t *testing.T, n *localcluster.Node, settings map[string]any) {
+	t.Helper()
+	patch := map[string]any{"PluginSettings": map[string]any{"Plugins": map[string]any{pluginID: settings}}}
+	raw, err := json.Marshal(patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPut, n.URL+"/api/v4/config/patch", bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	suite.admin().auth(req)
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatalf("node %d: PUT /api/v4/config/patch: %v", n.Index, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("node %d: PUT /api/v4/config/patch: %s %s", n.Index, resp.Status, body)
 	}
 }
 
