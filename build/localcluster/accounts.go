@@ -9,10 +9,10 @@ import (
 // Account is a user Start creates. The passwords are fixed and printed: the
 // cluster listens on 127.0.0.1 only and holds nothing but demo data.
 type Account struct {
-	ID       string
-	Username string
-	Password string
-	Email    string
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Email    string `json:"email"`
 }
 
 var (

@@ -229,7 +229,22 @@ func (c *Cluster) eachNode(nodes []*Node, f func(*Node) error) error {
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	return joinOneLine(errs)
+}
+
+// joinOneLine joins the non-nil errors with "; ": errors.Join's newlines
+// would break the one-line failure message the demo promises.
+func joinOneLine(errs []error) error {
+	var msgs []string
+	for _, err := range errs {
+		if err != nil {
+			msgs = append(msgs, err.Error())
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // choosePorts returns FirstPort, FirstPort+1, … (each checked free), or
