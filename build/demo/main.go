@@ -91,6 +91,9 @@ func up(args []string) error {
 			fmt.Printf("demo: "+format+"\n", args...)
 		},
 	})
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("interrupted; the nodes started so far are stopped")
+	}
 	if err != nil {
 		return err
 	}

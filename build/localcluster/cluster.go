@@ -52,37 +52,42 @@ type Timings struct {
 
 // Start brings up the cluster cfg describes. On any failure, and when ctx is
 // cancelled, it stops every node it started before returning the error.
-func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
-	if cfg, err = cfg.withDefaults(); err != nil {
+func Start(ctx context.Context, cfg Config) (*Cluster, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
 		return nil, err
 	}
-	c = &Cluster{Version: cfg.Version, Database: cfg.Database, config: cfg}
-	defer func() {
-		if err != nil {
-			_ = c.Stop()
-		}
-	}()
-	if err := resetDir(cfg.Dir); err != nil {
+	c := &Cluster{Version: cfg.Version, Database: cfg.Database, config: cfg}
+	if err := c.start(ctx); err != nil {
+		_ = c.Stop()
 		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Cluster) start(ctx context.Context) error {
+	cfg := c.config
+	if err := resetDir(cfg.Dir); err != nil {
+		return err
 	}
 	ports, err := choosePorts(cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	began := time.Now()
 	if c.Postgres, err = EnsurePostgres(ctx, cfg.Logf); err != nil {
-		return nil, err
+		return err
 	}
 	if err := c.Postgres.CreateDatabase(ctx, cfg.Database, cfg.DBUser, cfg.DBPassword); err != nil {
-		return nil, err
+		return err
 	}
 	c.Timings.Postgres = time.Since(began)
 
 	began = time.Now()
 	server, err := BuildServer(ctx, cfg.RepoRoot, cfg.Version, cfg.Logf)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c.Timings.ServerBuild = time.Since(began)
 
@@ -93,7 +98,7 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		settings := nodeSettings{Port: port, Dir: node.Dir, FilesDir: filepath.Join(cfg.Dir, "files"), Secret: secret,
 			DataSource: c.Postgres.DataSource(cfg.Database, cfg.DBUser, cfg.DBPassword)}
 		if err := prepareNodeDir(server, settings); err != nil {
-			return nil, fmt.Errorf("node %d folder: %w", node.Index, err)
+			return fmt.Errorf("node %d folder: %w", node.Index, err)
 		}
 		c.Nodes = append(c.Nodes, node)
 	}
@@ -103,7 +108,7 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	began = time.Now()
 	cfg.Logf("starting node 1 on port %d (Mattermost %s)", ports[0], cfg.Version)
 	if err := c.startNode(ctx, c.Nodes[0]); err != nil {
-		return nil, err
+		return err
 	}
 	c.Timings.FirstNode = time.Since(began)
 	began = time.Now()
@@ -111,25 +116,22 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		cfg.Logf("starting node %d on port %d", n.Index, n.Port)
 		return c.startNode(ctx, n)
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	c.Timings.OtherNodes = time.Since(began)
 
 	if c.Admin, c.User, c.AdminToken, c.TeamID, err = createAccounts(c.Nodes[0].Client()); err != nil {
-		return nil, fmt.Errorf("node 1: %w", err)
+		return fmt.Errorf("node 1: %w", err)
 	}
 
 	if cfg.Bundle != "" {
 		began = time.Now()
 		if err := c.InstallPlugin(ctx, cfg.Bundle, cfg.PluginID); err != nil {
-			return nil, err
+			return err
 		}
 		c.Timings.PluginInstall = time.Since(began)
 	}
-	if err := c.writeState(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return c.writeState()
 }
 
 func (c *Cluster) startNode(ctx context.Context, n *Node) error {
