@@ -5,6 +5,7 @@ go 1.24
 require github.com/mattermost/mattermost-server/v5 v5.39.3
 
 require (
+	github.com/anishathalye/porcupine v1.3.1 // indirect
 	github.com/blang/semver/v4 v4.0.0 // indirect
 	github.com/mattermost/mattermost-plugin-api v0.0.19 // indirect
 )

@@ -104,6 +104,20 @@ func (s *Store) Expire(key string, force bool) bool {
 	return true
 }
 
+// ExpireNow makes the live row under key expire now and returns the value it
+// held, in one step, so a test knows exactly which lease it made lapse.
+func (s *Store) ExpireNow(key string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.liveLocked(key)
+	if !ok {
+		return nil, false
+	}
+	r.expireAt = s.millisLocked() - 1
+	s.rows[key] = r
+	return append([]byte(nil), r.value...), true
+}
+
 // SetLatency makes every KV call take d (half before the call takes effect,
 // half after, as a network round trip would).
 func (s *Store) SetLatency(d time.Duration) {

@@ -1,0 +1,248 @@
+package cluster
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
+)
+
+var seedFlag = flag.Int64("seed", 0, "seed for randomized cluster tests (0: from CLUSTER_TEST_SEED or the clock)")
+
+func testSeed() int64 {
+	if *seedFlag != 0 {
+		return *seedFlag
+	}
+	if v, err := strconv.ParseInt(os.Getenv("CLUSTER_TEST_SEED"), 10, 64); err == nil && v != 0 {
+		return v
+	}
+	return time.Now().UnixNano()
+}
+
+// The model: a mutex whose lease can lapse. A lapse frees the lock and
+// leaves the lapsed holder believing it holds it until it unlocks; that is
+// the only way two clients may both think they hold it. Porcupine checks the
+// history is explained by this model, i.e. no two clients ever hold the lock
+// while both leases are valid.
+type opKind int
+
+const (
+	opLock opKind = iota
+	opTryLock
+	opUnlock
+	opLapse
+)
+
+type lockInput struct {
+	kind   opKind
+	client int // for opLapse, the client whose lease lapsed, -1 if nobody's
+}
+
+type lockModelState struct {
+	holder int    // -1 when free
+	lapsed uint64 // bit per client holding a lapsed lease
+}
+
+var lockModel = porcupine.Model{
+	Init: func() interface{} { return lockModelState{holder: -1} },
+	Step: func(state, input, output interface{}) (bool, interface{}) {
+		st := state.(lockModelState)
+		in := input.(lockInput)
+		switch in.kind {
+		case opLock, opTryLock:
+			if !output.(bool) {
+				return true, st // gave up, failed, or TryLock saw it held
+			}
+			if st.holder != -1 {
+				return false, st
+			}
+			st.holder = in.client
+			return true, st
+		case opUnlock:
+			if st.holder == in.client {
+				st.holder = -1
+				return true, st
+			}
+			if st.lapsed&(1<<uint(in.client)) != 0 {
+				st.lapsed &^= 1 << uint(in.client)
+				return true, st
+			}
+			return false, st
+		case opLapse:
+			if in.client == -1 {
+				return true, st // a lease nobody was given (an orphan, or in flight to a cancelled waiter)
+			}
+			if st.holder != in.client {
+				// A lease its client already gave up on: a release that
+				// failed leaves it to lapse. Lapsing frees nothing then.
+				return true, st
+			}
+			st.holder = -1
+			st.lapsed |= 1 << uint(in.client)
+			return true, st
+		}
+		return false, st
+	},
+	Equal: func(a, b interface{}) bool { return a.(lockModelState) == b.(lockModelState) },
+	DescribeOperation: func(input, output interface{}) string {
+		in := input.(lockInput)
+		names := []string{"Lock", "TryLock", "Unlock", "Lapse"}
+		return fmt.Sprintf("%s(c%d) -> %v", names[in.kind], in.client, output)
+	},
+}
+
+// Randomized histories of Lock / TryLock / Unlock by several goroutines on
+// several instances, under injected errors (some applied despite the
+// error), per-instance latency and lease lapses, checked for
+// linearizability against the model above.
+func TestLinearizability(t *testing.T) {
+	seed := testSeed()
+	t.Logf("seed %d (replay the fault schedule: go test -run TestLinearizability -seed %d ./server/cluster)", seed, seed)
+	rng := rand.New(rand.NewSource(seed))
+	var rngMu sync.Mutex
+	rnd := func(n int) int {
+		rngMu.Lock()
+		defer rngMu.Unlock()
+		return rng.Intn(n)
+	}
+
+	// Waiters look often, so a stale holder's mistake would be seen.
+	defer func(a, b time.Duration) { pollWithoutEvents, pollWithEvents = a, b }(pollWithoutEvents, pollWithEvents)
+	pollWithoutEvents, pollWithEvents = 2*time.Millisecond, 5*time.Millisecond
+
+	s, ins := newCluster(3, false)
+	for i, in := range ins {
+		in := in
+		if i < 2 { // two instances have their event hook wired, one has not
+			in.OnPluginClusterEvent(func(ev model.PluginClusterEvent) { HandleClusterEvent(in, ev) })
+		}
+		in.SetLatency(time.Duration(rnd(2000)) * time.Microsecond)
+	}
+	key := lockKey("lin")
+	s.SetFault(func(c kvtest.Call) kvtest.Outcome {
+		if rnd(100) < 5 {
+			return kvtest.Outcome{Err: kvtest.InjectedError("linearizability"), Applied: rnd(2) == 0}
+		}
+		return kvtest.Outcome{}
+	})
+
+	start := time.Now()
+	ts := func() int64 { return int64(time.Since(start)) }
+	var histMu sync.Mutex
+	var history []porcupine.Operation
+	record := func(client int, in lockInput, out interface{}, call, ret int64) {
+		histMu.Lock()
+		history = append(history, porcupine.Operation{ClientId: client, Input: in, Output: out, Call: call, Return: ret})
+		histMu.Unlock()
+	}
+	owners := map[string]int{} // lease nonce -> client
+	var ownersMu sync.Mutex
+
+	deadline := time.Now().Add(2500 * time.Millisecond)
+	var wg sync.WaitGroup
+	// One, two and three clients on the three instances: a lone client
+	// releases through the store, the others also hand off locally.
+	instanceOf := []int{0, 1, 1, 2, 2, 2}
+	clients := len(instanceOf)
+	for c := 0; c < clients; c++ {
+		c := c
+		m := NewMutex(ins[instanceOf[c]], "lin")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				kind := opLock
+				if rnd(10) < 4 {
+					kind = opTryLock
+				}
+				call := ts()
+				var got bool
+				if kind == opLock {
+					ctx, cancel := context.WithTimeout(context.Background(), time.Duration(50+rnd(300))*time.Millisecond)
+					got = m.LockWithContext(ctx) == nil
+					cancel()
+				} else {
+					got, _ = m.TryLock()
+				}
+				if got {
+					m.mu.Lock()
+					nonce := m.held.rec.Nonce
+					m.mu.Unlock()
+					ownersMu.Lock()
+					owners[nonce] = c
+					ownersMu.Unlock()
+				}
+				record(c, lockInput{kind: kind, client: c}, got, call, ts())
+				if !got {
+					time.Sleep(time.Duration(rnd(3)) * time.Millisecond)
+					continue
+				}
+				time.Sleep(time.Duration(2000+rnd(25000)) * time.Microsecond)
+				call = ts()
+				m.Unlock()
+				record(c, lockInput{kind: opUnlock, client: c}, nil, call, ts())
+			}
+		}()
+	}
+
+	// The lapse injector: expire whatever lease is stored, now and then.
+	type lapse struct {
+		value     []byte
+		call, ret int64
+	}
+	var lapses []lapse
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for time.Now().Before(deadline) {
+			time.Sleep(time.Duration(10+rnd(30)) * time.Millisecond)
+			call := ts()
+			v, ok := s.ExpireNow(key)
+			if ok {
+				lapses = append(lapses, lapse{v, call, ts()})
+			}
+		}
+	}()
+	wg.Wait()
+	s.SetFault(nil)
+
+	for _, l := range lapses {
+		client := -1
+		if rec, err := decodeRecord(l.value); err == nil {
+			ownersMu.Lock()
+			if c, ok := owners[rec.Nonce]; ok {
+				client = c
+			}
+			ownersMu.Unlock()
+		}
+		history = append(history, porcupine.Operation{ClientId: clients, Input: lockInput{kind: opLapse, client: client}, Call: l.call, Return: l.ret})
+	}
+
+	acquired := 0
+	for _, op := range history {
+		if in := op.Input.(lockInput); (in.kind == opLock || in.kind == opTryLock) && op.Output.(bool) {
+			acquired++
+		}
+	}
+	if acquired < 20 {
+		t.Fatalf("only %d acquisitions: the history is too thin to check (seed %d)", acquired, seed)
+	}
+	res := porcupine.CheckOperationsTimeout(lockModel, history, 30*time.Second)
+	switch res {
+	case porcupine.Illegal:
+		t.Fatalf("history of %d operations (%d acquisitions, %d lapses) is not linearizable; seed %d", len(history), acquired, len(lapses), seed)
+	case porcupine.Unknown:
+		t.Fatalf("linearizability check timed out on %d operations; seed %d", len(history), seed)
+	}
+	t.Logf("%d operations, %d acquisitions, %d lapses: linearizable; store %+v", len(history), acquired, len(lapses), s.Stats())
+}
