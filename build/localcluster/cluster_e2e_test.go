@@ -12,8 +12,9 @@ import (
 )
 
 // The lifecycle the end-to-end suite relies on, on real nodes and a real
-// PostgreSQL: start, kill -9 one node, restart it (it must bring the plugin
-// back by itself), restart PostgreSQL (nodes must serve again).
+// PostgreSQL: start, kill -9 one node and start it again (it must bring the
+// plugin back by itself), restart another cleanly, restart PostgreSQL (nodes
+// must live through it and serve again).
 //
 //	CLUSTERDEMO_BUNDLE=$PWD/dist/clusterdemo-0.1.0.tar.gz MM_VERSION=5.39.3 \
 //	    go test -tags e2e -run TestClusterLifecycle -v ./build/localcluster
@@ -72,11 +73,25 @@ func TestClusterLifecycle(t *testing.T) {
 	}
 	t.Logf("node 2 restarted with the plugin running in %s", time.Since(began).Round(time.Millisecond))
 
+	node1 := cluster.Nodes[0]
+	began = time.Now()
+	if err := node1.Restart(restartCtx); err != nil {
+		t.Fatal(err)
+	}
+	if err := pluginctl.WaitRunning(restartCtx, cluster.AdminClient(node1), "clusterdemo"); err != nil {
+		t.Fatalf("plugin did not come back after a clean restart: %v", err)
+	}
+	t.Logf("node 1 stopped and started again with the plugin running in %s", time.Since(began).Round(time.Millisecond))
+
 	if err := cluster.Postgres.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, resp := cluster.AdminClient(cluster.Nodes[0]).GetMe(""); resp.Error == nil {
-		t.Log("node 1 still answered GetMe with PostgreSQL down (served from its session cache)")
+	// A node must ride out a database outage, not exit.
+	for _, n := range cluster.Nodes {
+		_, _ = cluster.AdminClient(n).GetUserByUsername(cluster.User.Username, "")
+		if !n.Running() {
+			t.Fatalf("node %d exited while PostgreSQL was down", n.Index)
+		}
 	}
 	if err := cluster.Postgres.Start(ctx); err != nil {
 		t.Fatal(err)
