@@ -140,7 +140,7 @@ func TestPostgresRestartUnderStress(t *testing.T) {
 		if panics := m.matching("panic"); len(panics) > 0 {
 			t.Errorf("node %d logged a panic during the outage:\n%s", i+1, strings.Join(panics, "\n"))
 		}
-		errorsLogged += len(m.matching("clusterdemo", "error"))
+		errorsLogged += len(m.matching("\terror\t", `"plugin_id": "clusterdemo"`))
 	}
 	if errorsLogged == 0 {
 		failWithLogs(t, "no node logged a clusterdemo error while the database was down")

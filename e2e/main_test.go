@@ -87,8 +87,22 @@ func runSuite(m *testing.M) int {
 	}
 	defer reaper.finish()
 
-	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stopSignals()
+	// Ctrl-C or SIGTERM while the cluster starts cancels the start (which
+	// then stops what it started); while tests run, it stops the nodes.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	ctx, cancelStart := context.WithCancel(context.Background())
+	defer cancelStart()
+	go func() {
+		if _, ok := <-signals; ok {
+			cancelStart()
+			fmt.Fprintln(os.Stderr, "e2e: interrupted; stopping the nodes")
+			_, _ = localcluster.StopDir(clusterDir)
+			reaper.finish()
+			os.Exit(2)
+		}
+	}()
 	database := fmt.Sprintf("clusterdemo_e2e_%d", os.Getpid())
 	began := time.Now()
 	cluster, err := localcluster.Start(ctx, localcluster.Config{
@@ -129,14 +143,6 @@ func runSuite(m *testing.M) int {
 		return 1
 	}
 
-	// Ctrl-C or SIGTERM while tests run: stop the nodes before dying.
-	go func() {
-		<-ctx.Done()
-		fmt.Fprintln(os.Stderr, "e2e: interrupted; stopping the nodes")
-		_ = cluster.Stop()
-		reaper.finish()
-		os.Exit(2)
-	}()
 	return m.Run()
 }
 
