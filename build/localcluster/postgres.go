@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +37,11 @@ func EnsurePostgres(ctx context.Context, logf func(string, ...any)) (*Postgres, 
 			return nil, fmt.Errorf("PostgreSQL is not installed and apt-get could not install it: %w", err)
 		}
 		if pg, err = findPostgres(ctx); err != nil {
-			return nil, fmt.Errorf("PostgreSQL installed but no cluster found: %w", err)
+			// The packages can be present with no cluster (it was dropped,
+			// or the package was told not to create one).
+			if pg, err = createPostgresCluster(ctx); err != nil {
+				return nil, fmt.Errorf("PostgreSQL is installed but has no cluster, and creating one failed: %w", err)
+			}
 		}
 	}
 	if err := pg.Start(ctx); err != nil {
@@ -65,6 +71,27 @@ func findPostgres(ctx context.Context) (*Postgres, error) {
 		return &Postgres{Version: fields[0], Cluster: fields[1], Port: port}, nil
 	}
 	return nil, fmt.Errorf("pg_lsclusters lists no cluster")
+}
+
+// createPostgresCluster creates cluster "main" for the newest installed
+// server version.
+func createPostgresCluster(ctx context.Context) (*Postgres, error) {
+	versions, _ := filepath.Glob("/usr/lib/postgresql/*/bin/postgres")
+	if len(versions) == 0 {
+		return nil, fmt.Errorf("no PostgreSQL server binaries under /usr/lib/postgresql")
+	}
+	sort.Slice(versions, func(i, j int) bool { return postgresMajor(versions[i]) < postgresMajor(versions[j]) })
+	version := strconv.Itoa(postgresMajor(versions[len(versions)-1]))
+	if _, err := run(ctx, nil, "pg_createcluster", version, "main"); err != nil {
+		return nil, err
+	}
+	return findPostgres(ctx)
+}
+
+// postgresMajor reads the version out of /usr/lib/postgresql/<version>/bin/postgres.
+func postgresMajor(binary string) int {
+	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(binary))))
+	return v
 }
 
 func installPostgres(ctx context.Context) error {
