@@ -1,0 +1,217 @@
+// Command benchcluster measures the cluster package on real Mattermost
+// nodes beside the widely used implementation (mattermost-plugin-api v0.0.19
+// cluster), as issue 7 asks; `make bench-cluster` runs it.
+//
+//	go run ./build/benchcluster [-bundle dist/bench/clusterdemo-<version>.tar.gz] [-out build/bench-results] [-quick] [-keep]
+//
+// It brings up a 2-node local cluster (build/localcluster) on a database of
+// its own, installs the bundle built with the clusterbench tag (whose
+// plugin carries the benchmark routes and both implementations), turns the
+// demo jobs off, and drives every workload through the plugin's routes on
+// both nodes, for both implementations, in one run. It reads the plugin
+// processes' RSS from /proc and counts PostgreSQL's duplicate-key ERROR
+// lines in the server log during the windows issue 7 names. It prints one
+// table and writes it with every figure as JSON, and a chart as SVG.
+//
+// -quick shortens every workload to check the harness; its figures mean
+// nothing and it writes outside the repository unless -out says otherwise.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/build/internal/pluginmanifest"
+	"github.com/clusterdemo/clusterdemo/build/localcluster"
+)
+
+// database is the benchmark's own: localcluster drops and re-creates it,
+// and the log is filtered by it.
+const database = "clusterdemo_bench"
+
+// pluginID is read from plugin.json at start.
+var pluginID string
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchcluster:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	root, err := localcluster.FindRepoRoot()
+	if err != nil {
+		return err
+	}
+	manifest, err := pluginmanifest.Load(filepath.Join(root, "plugin.json"))
+	if err != nil {
+		return err
+	}
+	pluginID = manifest.Id
+
+	bundle := flag.String("bundle", filepath.Join(root, "dist", "bench", pluginmanifest.BundleName(manifest)), "plugin bundle built with -tags clusterbench")
+	out := flag.String("out", "", "folder for the results (default build/bench-results, or a temporary folder with -quick)")
+	quick := flag.Bool("quick", false, "short workloads, to check the harness only")
+	keep := flag.Bool("keep", false, "leave the cluster running afterwards")
+	dir := flag.String("dir", filepath.Join(os.TempDir(), "clusterdemo-benchcluster"), "folder for the nodes")
+	pgLogPath := flag.String("pglog", "", "PostgreSQL server log (default Debian's /var/log/postgresql/postgresql-<version>-<cluster>.log)")
+	version := flag.String("version", localcluster.DefaultVersion, "Mattermost version")
+	flag.Parse()
+
+	p := fullPlan
+	if *quick {
+		p = quickPlan
+	}
+	if *out == "" {
+		*out = filepath.Join(root, "build", "bench-results")
+		if *quick {
+			*out = filepath.Join(os.TempDir(), "clusterdemo-benchcluster-quick")
+		}
+	}
+	if _, err := os.Stat(*bundle); err != nil {
+		return fmt.Errorf("bench bundle: %w (make bench-cluster builds it)", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	began := time.Now()
+	res := &results{Date: began.UTC(), LoadBefore: loadAverage(), Quick: *quick, Plan: p, Nodes: 2, Impls: map[string]*implResults{}}
+
+	logf := func(format string, args ...any) {
+		fmt.Printf("benchcluster %6.1fs: %s\n", time.Since(began).Seconds(), fmt.Sprintf(format, args...))
+	}
+	cluster, err := localcluster.Start(ctx, localcluster.Config{
+		Version:     *version,
+		Nodes:       res.Nodes,
+		Dir:         *dir,
+		RepoRoot:    root,
+		Database:    database,
+		Bundle:      *bundle,
+		PluginID:    pluginID,
+		PluginProbe: "/api/v1/bench/runtime",
+		Logf:        logf,
+	})
+	if err != nil {
+		return err
+	}
+	if *keep {
+		defer logf("cluster left running in %s (stop with: kill the pids in its node*/mattermost.pid, or run again)", *dir)
+	} else {
+		defer func() {
+			logf("stopping the cluster")
+			_ = cluster.Stop()
+		}()
+	}
+	res.Mattermost = cluster.Version
+	res.Machine = describeMachine(cluster.Postgres.Version)
+	if *pgLogPath == "" {
+		*pgLogPath = fmt.Sprintf("/var/log/postgresql/postgresql-%s-%s.log", cluster.Postgres.Version, cluster.Postgres.Cluster)
+	}
+
+	b := &bench{plan: p, pg: &pgLog{path: *pgLogPath, database: database}, logf: logf, runID: model.NewId()[:8]}
+	for _, n := range cluster.Nodes {
+		if err := quietDemo(cluster.AdminClient(n)); err != nil {
+			return fmt.Errorf("node %d: %w", n.Index, err)
+		}
+		b.nodes = append(b.nodes, newBenchNode(n.Index, n.URL, cluster.AdminToken))
+	}
+	if err := measure(ctx, b, res); err != nil {
+		fmt.Fprint(os.Stderr, cluster.LogTails(20))
+		return err
+	}
+	res.LoadAfter = loadAverage()
+	res.Duration = time.Since(began).Round(time.Second).String()
+	res.Table = buildTable(res)
+	res.Notes = notes(res)
+	fmt.Print("\n" + markdown(res.Table) + "\n")
+	for _, n := range res.Notes {
+		fmt.Println("- " + n)
+	}
+	return write(*out, res)
+}
+
+// quietDemo turns the plugin's demo jobs off on a node (each node keeps its
+// own config.json), so their lock traffic is not measured with ours.
+func quietDemo(client *model.Client4) error {
+	patch := &model.Config{PluginSettings: model.PluginSettings{Plugins: map[string]map[string]interface{}{
+		pluginID: {"DemoWorkload": false},
+	}}}
+	if _, resp := client.PatchConfig(patch); resp.Error != nil {
+		return fmt.Errorf("turning the demo jobs off: %s", resp.Error.Error())
+	}
+	return nil
+}
+
+// measure runs every workload, each for both implementations, in issue 7's
+// order.
+func measure(ctx context.Context, b *bench, res *results) error {
+	var err error
+	b.logf("settling %s before the idle reading", b.plan.Settle)
+	time.Sleep(b.plan.Settle)
+	if res.IdleBefore, err = b.runtime(ctx); err != nil {
+		return err
+	}
+	b.logf("KV call cost")
+	if res.KVCost, err = b.kvCost(ctx); err != nil {
+		return err
+	}
+	b.logf("status route with %d locks and %d jobs", b.plan.StatusLocks, b.plan.StatusJobs)
+	if res.Status, err = b.status(ctx); err != nil {
+		return err
+	}
+	for _, impl := range impls {
+		res.Impls[impl] = &implResults{}
+	}
+	steps := []struct {
+		name string
+		run  func(impl string, r *implResults) error
+	}{
+		{"uncontended Lock+Unlock", func(impl string, r *implResults) (err error) {
+			r.Uncontended, err = b.uncontended(ctx, impl)
+			return err
+		}},
+		{"same-node handoff", func(impl string, r *implResults) (err error) {
+			r.LocalHandoff, err = b.localHandoff(ctx, impl)
+			return err
+		}},
+		{"cross-node handoff", func(impl string, r *implResults) (err error) {
+			r.CrossHandoff, err = b.crossHandoff(ctx, impl)
+			return err
+		}},
+		{"contention", func(impl string, r *implResults) (err error) {
+			r.Contention, err = b.contention(ctx, impl)
+			return err
+		}},
+		{"node waiting on a held lock", func(impl string, r *implResults) (err error) {
+			r.Waiting, err = b.waiting(ctx, impl)
+			return err
+		}},
+		{"job start jitter", func(impl string, r *implResults) (err error) {
+			r.Job, err = b.jobs(ctx, impl)
+			return err
+		}},
+	}
+	for _, step := range steps {
+		for _, impl := range impls {
+			b.logf("%s: %s", step.name, impl)
+			if err := step.run(impl, res.Impls[impl]); err != nil {
+				return fmt.Errorf("%s (%s): %w", step.name, impl, err)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	time.Sleep(b.plan.Settle)
+	res.IdleAfter, err = b.runtime(ctx)
+	return err
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Result files, kept in git for the latest full run.
+const (
+	jsonFile  = "bench-cluster.json"
+	chartFile = "bench-cluster.svg"
+	tableFile = "bench-cluster.md"
+)
+
+func write(dir string, res *results) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	raw, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	header := fmt.Sprintf("Measured %s UTC on %s (%s, %d cores, %d MiB), Mattermost %s × %d nodes, PostgreSQL %s; load average %.2f / %.2f / %.2f at start, %.2f / %.2f / %.2f at end; run took %s.\n\n",
+		res.Date.Format("2006-01-02 15:04"), res.Machine.Host, res.Machine.CPU, res.Machine.Cores, res.Machine.MemoryMiB,
+		res.Mattermost, res.Nodes, res.Machine.Postgres,
+		res.LoadBefore[0], res.LoadBefore[1], res.LoadBefore[2], res.LoadAfter[0], res.LoadAfter[1], res.LoadAfter[2], res.Duration)
+	table := header + markdown(res.Table)
+	for _, n := range res.Notes {
+		table += "\n- " + n
+	}
+	files := map[string][]byte{
+		jsonFile:  append(raw, '\n'),
+		chartFile: []byte(chartSVG(res)),
+		tableFile: []byte(table + "\n"),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("\nwrote %s, %s and %s in %s\n", jsonFile, chartFile, tableFile, dir)
+	return nil
+}
