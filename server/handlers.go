@@ -100,7 +100,7 @@ func lockConflict(name string, lock lockJSON, err error) error {
 		if lock.Held && lock.HolderName != nil {
 			return conflict(&lock, "lock %q is held by node %s", name, *lock.HolderName)
 		}
-		return conflict(&lock, "lock %q is already held or being taken on this node", name)
+		return conflict(&lock, "lock %q is busy: a request on this or another node is taking or waiting for it", name)
 	case errors.Is(err, errNotHeldHere):
 		return conflict(&lock, "lock %q is not held by this node", name)
 	case errors.Is(err, errReservedLock), errors.Is(err, errStopping):

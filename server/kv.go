@@ -26,15 +26,6 @@ const keyPrefix = "cd_"
 // kvListPageSize is how many keys one KVList call fetches.
 const kvListPageSize = 200
 
-// appErr turns a possibly nil *model.AppError into an error without the
-// typed-nil trap.
-func appErr(err *model.AppError) error {
-	if err == nil {
-		return nil
-	}
-	return err
-}
-
 // kvGetJSON reads key into v; found is false when the key is absent or expired.
 func kvGetJSON(kv kvStore, key string, v interface{}) (found bool, err error) {
 	data, aerr := kv.KVGet(key)

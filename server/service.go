@@ -169,8 +169,9 @@ func lockJSONFrom(state cluster.LockState, kind string) lockJSON {
 	return out
 }
 
-// Locks lists every lock known cluster-wide (demo locks and job locks) and
-// every other lock this node has used, each with its state in the store.
+// Locks lists every lock known cluster-wide (demo locks, job locks, the
+// stress demo's lock) and every other lock this node has used, each with
+// its state in the store.
 func (s *service) Locks() ([]lockJSON, error) {
 	demoNames, err := s.locks.Names()
 	if err != nil {
@@ -185,6 +186,7 @@ func (s *service) Locks() ([]lockJSON, error) {
 	for _, n := range demoJobNames {
 		names[jobLockName(n)] = true
 	}
+	names[stressLockName] = true
 	for _, n := range cluster.KnownLocks(s.api) {
 		names[n] = true
 	}
@@ -211,7 +213,7 @@ func (s *service) Lock(name string) (lock lockJSON, found bool, err error) {
 	if err != nil {
 		return lockJSON{}, false, err
 	}
-	if !demo && !isJobLock(name) && !s.knownHere(name) {
+	if !demo && !isJobLock(name) && name != stressLockName && !s.knownHere(name) {
 		return lockJSON{}, false, nil
 	}
 	state, err := cluster.InspectLock(s.api, name)
