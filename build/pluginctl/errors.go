@@ -3,6 +3,7 @@ package pluginctl
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/mattermost/mattermost-server/v5/model"
 )
@@ -14,8 +15,13 @@ func describe(client *model.Client4, action string, resp *model.Response) error 
 	detail := ""
 	if appErr != nil {
 		detail = appErr.Message
+		// Errors made on the client side are never translated: their
+		// message is an id such as model.client.connecting.app_error.
+		if strings.HasSuffix(detail, ".app_error") {
+			detail = ""
+		}
 		if appErr.DetailedError != "" {
-			detail += " (" + appErr.DetailedError + ")"
+			detail = strings.TrimSpace(detail + " " + appErr.DetailedError)
 		}
 	}
 	switch {

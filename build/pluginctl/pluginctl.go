@@ -43,10 +43,16 @@ func Install(ctx context.Context, client *model.Client4, bundlePath, pluginID st
 	return WaitRunning(ctx, client, pluginID)
 }
 
-// Ping checks that client.Url is a Mattermost server that answers.
+// Ping checks that client.Url is a Mattermost server that answers. A wrong
+// path under a real server gets the web app's HTML page with status 200, so
+// the answer itself is checked.
 func Ping(client *model.Client4) error {
-	if _, resp := client.GetPing(); resp.Error != nil {
+	status, resp := client.GetPing()
+	if resp.Error != nil {
 		return describe(client, "ping", resp)
+	}
+	if status != model.STATUS_OK {
+		return fmt.Errorf("ping: %s does not answer as a Mattermost server (no status in its ping answer): check the URL", client.Url)
 	}
 	return nil
 }

@@ -70,6 +70,18 @@ func TestInstallUnreachableServer(t *testing.T) {
 	}
 }
 
+// A wrong path under a real server answers ping with the web app's page.
+func TestInstallNotAMattermostURL(t *testing.T) {
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<!doctype html><html></html>"))
+	}))
+	defer server.Close()
+	err := Install(context.Background(), model.NewAPIv4Client(server.URL+"/foo"), bundleFile(t), "clusterdemo")
+	if err == nil || !strings.Contains(err.Error(), "does not answer as a Mattermost server") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestInstallMissingBundle(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v4/system/ping", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"status":"OK"}`)) })
