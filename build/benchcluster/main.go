@@ -124,8 +124,15 @@ func run() error {
 		}
 		b.nodes = append(b.nodes, newBenchNode(n.Index, n.URL, cluster.AdminToken))
 	}
+	whole, err := b.pg.open()
+	if err != nil {
+		return err
+	}
 	if err := measure(ctx, b, res); err != nil {
 		fmt.Fprint(os.Stderr, cluster.LogTails(20))
+		return err
+	}
+	if res.WholeRun, err = whole.close(); err != nil {
 		return err
 	}
 	res.LoadAfter = loadAverage()

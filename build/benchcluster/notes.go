@@ -8,6 +8,9 @@ func notes(r *results) []string {
 	if r.Quick {
 		out = append(out, "QUICK RUN: shortened workloads to check the harness; these figures are not measurements.")
 	}
+	if r.WholeRun.Restarts > 0 {
+		out = append(out, fmt.Sprintf("PostgreSQL restarted %d time(s) during the run (it is shared with other work on this machine); figures of the workload running then are suspect.", r.WholeRun.Restarts))
+	}
 	for _, impl := range impls {
 		ir := r.Impls[impl]
 		if ir.Contention.Errors > 0 {

@@ -35,6 +35,10 @@ type pgErrors struct {
 	// ByKey counts the lines by the KV key PostgreSQL names in the DETAIL
 	// line after each ERROR, which tells whose insert failed.
 	ByKey map[string]int `json:"by_key"`
+	// Restarts counts PostgreSQL coming back up in the window: the server
+	// is shared with other work on this machine, and a restart during a
+	// workload makes its figures suspect.
+	Restarts int `json:"postgres_restarts"`
 }
 
 func (l *pgLog) open() (*pgWindow, error) {
@@ -79,6 +83,10 @@ func countDuplicateKeys(raw []byte, database string) pgErrors {
 	scanner.Buffer(make([]byte, 64<<10), 1<<20)
 	for scanner.Scan() {
 		line := scanner.Text()
+		if strings.Contains(line, "database system is ready to accept connections") {
+			out.Restarts++
+			continue
+		}
 		if !strings.Contains(line, marker) {
 			continue
 		}

@@ -24,6 +24,8 @@ type results struct {
 	IdleBefore []nodeRuntime           `json:"idle_before"`
 	IdleAfter  []nodeRuntime           `json:"idle_after"`
 	Impls      map[string]*implResults `json:"implementations"`
+	// WholeRun is the PostgreSQL log from the first workload to the last.
+	WholeRun pgErrors `json:"whole_run_db"`
 
 	Table []row    `json:"table"`
 	Notes []string `json:"notes"`
@@ -36,11 +38,24 @@ type kvCostResult struct {
 
 type implResults struct {
 	Uncontended  uncontendedResult `json:"uncontended_lock_unlock"`
-	LocalHandoff summary           `json:"same_node_handoff"`
-	CrossHandoff summary           `json:"cross_node_handoff"`
+	LocalHandoff handoffResult     `json:"same_node_handoff"`
+	CrossHandoff handoffResult     `json:"cross_node_handoff"`
 	Contention   contentionResult  `json:"contention"`
 	Waiting      waitingResult     `json:"waiting"`
 	Job          jobResult         `json:"job"`
+}
+
+type handoffResult struct {
+	summary
+	SamplesMS []float64 `json:"samples_ms"`
+}
+
+func newHandoffResult(samples []time.Duration) handoffResult {
+	res := handoffResult{summary: summarize(samples)}
+	for _, d := range samples {
+		res.SamplesMS = append(res.SamplesMS, ms(d))
+	}
+	return res
 }
 
 type uncontendedResult struct {

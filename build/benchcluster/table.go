@@ -41,9 +41,9 @@ func buildTable(r *results) []row {
 		callsText(o.Uncontended), callsText(c.Uncontended), "", "")
 
 	add(fmt.Sprintf("Same-node handoff p50 / p99 (ms, n=%d)", o.LocalHandoff.N),
-		pair(o.LocalHandoff), pair(c.LocalHandoff), "p50 ≤ 5 ms", verdict(o.LocalHandoff.P50 <= 5))
+		pair(o.LocalHandoff.summary), pair(c.LocalHandoff.summary), "p50 ≤ 5 ms", verdict(o.LocalHandoff.P50 <= 5))
 	add(fmt.Sprintf("Cross-node handoff p50 / p99 (ms, n=%d)", o.CrossHandoff.N),
-		pair(o.CrossHandoff), pair(c.CrossHandoff), "p50 ≤ 150 ms", verdict(o.CrossHandoff.P50 <= 150))
+		pair(o.CrossHandoff.summary), pair(c.CrossHandoff.summary), "p50 ≤ 150 ms", verdict(o.CrossHandoff.P50 <= 150))
 
 	cont := fmt.Sprintf("Contention %d+%d workers, %s critical section, %s: ", p.ContentionWorkers, p.ContentionWorkers, p.ContentionCritical, p.ContentionDuration)
 	add(cont+"acquisitions/s", num(o.Contention.PerSecond), num(c.Contention.PerSecond), "", "")

@@ -60,7 +60,7 @@ func (b *bench) uncontended(ctx context.Context, impl string) (uncontendedResult
 	}, nil
 }
 
-func (b *bench) localHandoff(ctx context.Context, impl string) (summary, error) {
+func (b *bench) localHandoff(ctx context.Context, impl string) (handoffResult, error) {
 	var res struct {
 		HandoffsUS []int64 `json:"handoffs_us"`
 	}
@@ -69,9 +69,9 @@ func (b *bench) localHandoff(ctx context.Context, impl string) (summary, error) 
 		"min_hold_ms": b.plan.HandoffMinHold.Milliseconds(), "max_hold_ms": b.plan.HandoffMaxHold.Milliseconds(),
 	}, &res)
 	if err != nil {
-		return summary{}, err
+		return handoffResult{}, err
 	}
-	return summarize(micros(res.HandoffsUS)), nil
+	return newHandoffResult(micros(res.HandoffsUS)), nil
 }
 
 type handleResult struct {
@@ -82,7 +82,7 @@ type handleResult struct {
 
 // crossHandoff: node 1 holds, node 2 waits, node 1 releases after a random
 // hold; a sample is node 1's Unlock call to node 2's Lock returning.
-func (b *bench) crossHandoff(ctx context.Context, impl string) (summary, error) {
+func (b *bench) crossHandoff(ctx context.Context, impl string) (handoffResult, error) {
 	holder, waiter := b.nodes[0], b.nodes[1]
 	name := b.name("x", impl)
 	samples := make([]time.Duration, 0, b.plan.CrossHandoffSamples)
@@ -91,23 +91,23 @@ func (b *bench) crossHandoff(ctx context.Context, impl string) (summary, error) 
 		wait := fmt.Sprintf("w%d", i)
 		req := map[string]any{"impl": impl, "name": name, "id": hold, "timeout_ms": 60000}
 		if err := holder.post(ctx, "/api/v1/bench/hold", req, nil); err != nil {
-			return summary{}, err
+			return handoffResult{}, err
 		}
 		req = map[string]any{"impl": impl, "name": name, "id": wait, "timeout_ms": 60000, "hold_ms": 0}
 		if err := waiter.post(ctx, "/api/v1/bench/wait", req, nil); err != nil {
-			return summary{}, err
+			return handoffResult{}, err
 		}
 		time.Sleep(randomBetween(b.plan.HandoffMinHold, b.plan.HandoffMaxHold))
 		var released, acquired handleResult
 		if err := holder.post(ctx, "/api/v1/bench/release", map[string]any{"id": hold}, &released); err != nil {
-			return summary{}, err
+			return handoffResult{}, err
 		}
 		if err := waiter.post(ctx, "/api/v1/bench/waited", map[string]any{"id": wait, "timeout_ms": 60000}, &acquired); err != nil {
-			return summary{}, err
+			return handoffResult{}, err
 		}
 		samples = append(samples, time.Duration(acquired.AcquiredNS-released.ReleasedNS))
 	}
-	return summarize(samples), nil
+	return newHandoffResult(samples), nil
 }
 
 type acquisition struct {
