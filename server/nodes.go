@@ -53,6 +53,8 @@ type nodeRegistry struct {
 	kv       kvStore
 	now      func() time.Time
 	onChange func(kind, name string)
+	// period is nodeHeartbeatPeriod; tests shorten it before Start.
+	period time.Duration
 
 	mu   sync.Mutex
 	self nodeRecord
@@ -65,7 +67,7 @@ type nodeRegistry struct {
 }
 
 func newNodeRegistry(kv kvStore, self nodeRecord, now func() time.Time, onChange func(kind, name string)) *nodeRegistry {
-	return &nodeRegistry{kv: kv, self: self, now: now, onChange: onChange, alive: map[string]bool{}}
+	return &nodeRegistry{kv: kv, self: self, now: now, onChange: onChange, period: nodeHeartbeatPeriod, alive: map[string]bool{}}
 }
 
 func nodeKey(id string) string { return nodeKeyPrefix + id }
@@ -77,21 +79,23 @@ func (r *nodeRegistry) Self() nodeRecord {
 	return r.self
 }
 
-// Start registers this node and keeps its heartbeat fresh until Stop.
-func (r *nodeRegistry) Start() error {
+// Start registers this node and keeps its heartbeat fresh until Stop. A
+// store that is down at this moment (a database restart) is not fatal: the
+// plugin would otherwise stay deactivated until someone re-enables it, while
+// the next heartbeat registers the node as soon as the store is back.
+func (r *nodeRegistry) Start() {
 	if err := r.beat(); err != nil {
-		return err
+		r.kv.LogError("clusterdemo: registering this node failed; retrying at the next heartbeat", "err", err.Error())
 	}
 	r.onChange("node", r.self.Name)
 	r.stop = make(chan struct{})
 	r.done = make(chan struct{})
 	go r.loop()
-	return nil
 }
 
 func (r *nodeRegistry) loop() {
 	defer close(r.done)
-	ticker := time.NewTicker(nodeHeartbeatPeriod)
+	ticker := time.NewTicker(r.period)
 	defer ticker.Stop()
 	for {
 		select {

@@ -93,14 +93,21 @@ func TestDeadNodeIsShownNotAlive(t *testing.T) {
 	}
 }
 
-// Registering fails cleanly when the store is down at activation.
-func TestStartFailsWhenStoreIsDown(t *testing.T) {
+// A store that is down at activation does not stop the plugin: the node
+// registers itself at the next heartbeat once the store is back.
+func TestStartSurvivesStoreDownAndRegistersLater(t *testing.T) {
 	store := kvtest.NewStore()
 	api := &fakeAPI{Instance: store.Instance()}
 	api.SetDown(true)
-	svc := newService(serviceOptions{api: api, self: nodeRecord{ID: "x", Name: "x", StartedAt: time.Now()}, now: time.Now, config: quietConfig()})
-	if err := svc.Start(); err == nil {
-		svc.Stop()
-		t.Fatal("Start succeeded with the store down")
+	svc := newService(serviceOptions{api: api, self: nodeRecord{ID: "late", Name: "node-late", StartedAt: time.Now()}, now: time.Now, config: quietConfig()})
+	svc.nodes.period = 50 * time.Millisecond
+	if err := svc.Start(); err != nil {
+		t.Fatalf("Start with the store down: %v", err)
 	}
+	defer svc.Stop()
+	api.SetDown(false)
+	eventually(t, 5*time.Second, "the node registers after the store returns", func() bool {
+		_, ok := store.Value(nodeKey("late"))
+		return ok
+	})
 }

@@ -80,16 +80,18 @@ func (s *service) config() *configuration {
 	return s.cfg
 }
 
-// Start registers this node, names it to the cluster package, and starts the
-// demo jobs and the stress watcher.
+// Start names this node to the cluster package, registers it, and starts
+// the demo jobs and the stress watcher. Store errors are logged, not fatal:
+// every part retries on its own timer.
 func (s *service) Start() error {
 	self := s.nodes.Self()
 	cluster.SetNode(s.api, cluster.Node{ID: self.ID, Name: self.Name})
-	if err := s.nodes.Start(); err != nil {
-		return err
-	}
+	s.nodes.Start()
 	if err := s.jobs.Apply(s.config()); err != nil {
-		s.api.LogError("clusterdemo: scheduling demo jobs failed", "err", err.Error())
+		// Scheduling fails only on a bad configuration, which validation
+		// has already refused.
+		s.nodes.Stop()
+		return err
 	}
 	s.stress.Start()
 	return nil
