@@ -67,7 +67,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 
 func (c *Cluster) start(ctx context.Context) error {
 	cfg := c.config
-	if err := resetDir(cfg.Dir); err != nil {
+	if err := resetDir(cfg.Dir, cfg.Logf); err != nil {
 		return err
 	}
 	ports, err := choosePorts(cfg)
@@ -267,9 +267,13 @@ func choosePorts(cfg Config) ([]int, error) {
 
 // resetDir stops nodes an earlier run left in dir and removes what it made
 // there. Only those names are removed: dir may be a folder the caller shares.
-func resetDir(dir string) error {
-	if _, err := StopDir(dir); err != nil {
+func resetDir(dir string, logf func(string, ...any)) error {
+	stopped, err := StopDir(dir)
+	if err != nil {
 		return err
+	}
+	if len(stopped) > 0 {
+		logf("stopped %d nodes left running in %s by an earlier run", len(stopped), dir)
 	}
 	stale, _ := filepath.Glob(filepath.Join(dir, "node*"))
 	stale = append(stale, filepath.Join(dir, "files"), filepath.Join(dir, stateFileName))
