@@ -16,10 +16,31 @@ import (
 func (q *queue) attempt(cfg MutexConfig) (*holding, time.Duration, error) {
 	q.mu.Lock()
 	look := !q.view.optimistic && q.inst.get != nil
+	readFence := look && !q.view.fenceKnown
 	q.mu.Unlock()
 
 	if look {
+		// The first look also reads the fencing counter, in parallel, so
+		// the insert that may follow can guess the next token.
+		var fence chan error
+		if readFence {
+			fence = make(chan error, 1)
+			go func() {
+				c, err := q.readCounter()
+				if err == nil {
+					q.mu.Lock()
+					q.view.setFence(c)
+					q.mu.Unlock()
+				}
+				fence <- err
+			}()
+		}
 		cur, appErr := q.inst.get.KVGet(q.key)
+		if fence != nil {
+			if err := <-fence; err != nil && appErr == nil {
+				return nil, 0, err
+			}
+		}
 		if appErr != nil {
 			return nil, 0, appErr
 		}

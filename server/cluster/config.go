@@ -69,7 +69,7 @@ var (
 	announceEvery = time.Second
 	// markerEvery, markerTTLSeconds and markerCheckEvery drive the waiting
 	// marker used without cluster events (see the package documentation).
-	markerEvery      = 2 * time.Second
+	markerEvery      = 3 * time.Second
 	markerTTLSeconds = int64(5)
 	markerCheckEvery = 100 * time.Millisecond
 	// skewMargin is subtracted from a lease's lifetime when this instance

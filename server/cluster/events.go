@@ -14,6 +14,7 @@ const eventID = "cluster_lock_v1"
 const (
 	eventWaiting  = "waiting"  // sender waits for the lock
 	eventReleased = "released" // the lock was released; To should take it
+	eventHolding  = "holding"  // reply to "waiting": the sender holds it and will announce the release
 )
 
 // lockEvent is the payload of this package's cluster events. It is small
@@ -66,10 +67,16 @@ func (q *queue) onRemoteWaiting(node string) {
 	// It may have looked just before we released, and missed the release:
 	// tell it again rather than let it sleep until its next poll.
 	tellFree := q.held == nil && !q.acquiring && now.Sub(q.view.lastRelease) < 3*announceEvery
+	holding := q.held != nil
 	fence := q.view.fence
 	q.mu.Unlock()
-	if tellFree {
+	switch {
+	case tellFree:
 		q.publish(lockEvent{Kind: eventReleased, To: node, Fence: fence})
+	case holding:
+		// The reply proves to the waiter that events reach it, so it can
+		// stop polling often; the release will be announced.
+		q.publish(lockEvent{Kind: eventHolding, To: node})
 	}
 }
 

@@ -46,7 +46,10 @@ func newQueue(in *instance, name string) *queue {
 		wake: make(chan struct{}, 1),
 	}
 	q.view.remoteWaiters = make(map[string]remoteWaiter)
-	q.view.optimistic = true
+	// Nothing is known yet: the first attempt looks (and reads the fencing
+	// counter) before it inserts, so an instance that starts waiting for a
+	// held lock never spends a failing insert.
+	q.view.optimistic = false
 	return q
 }
 
