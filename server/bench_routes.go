@@ -16,6 +16,7 @@ func init() {
 	extraRoutes = append(extraRoutes,
 		route{http.MethodGet, "/api/v1/bench/runtime", jsonHandler(handleBenchRuntime)},
 		route{http.MethodPost, "/api/v1/bench/kvcost", jsonHandler(handleBenchKVCost)},
+		route{http.MethodPost, "/api/v1/bench/duplicate-insert", jsonHandler(handleBenchDuplicateInsert)},
 		route{http.MethodPost, "/api/v1/bench/uncontended", jsonHandler(handleBenchUncontended)},
 		route{http.MethodPost, "/api/v1/bench/handoff", jsonHandler(handleBenchLocalHandoff)},
 		route{http.MethodPost, "/api/v1/bench/hold", jsonHandler(handleBenchHold)},

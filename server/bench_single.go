@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
 	"net/http"
 	"time"
@@ -229,4 +230,27 @@ func randomBetween(min, max time.Duration) time.Duration {
 		return min
 	}
 	return min + time.Duration(rand.Int63n(int64(max-min)+1))
+}
+
+type benchDuplicateResult struct {
+	Key string `json:"key"`
+}
+
+// handleBenchDuplicateInsert makes exactly one atomic insert fail on an
+// existing key, which PostgreSQL logs as one duplicate-key ERROR: the driver
+// checks that it can see such lines before it counts them.
+func handleBenchDuplicateInsert(s *service, r *http.Request) (int, interface{}, error) {
+	key := keyPrefix + "bench_dup_" + model.NewId()[:8]
+	defer s.api.KVDelete(key)
+	if _, aerr := s.api.KVSetWithOptions(key, []byte("1"), model.PluginKVSetOptions{ExpireInSeconds: 60}); aerr != nil {
+		return 0, nil, aerr
+	}
+	ok, aerr := s.api.KVSetWithOptions(key, []byte("2"), model.PluginKVSetOptions{Atomic: true, OldValue: nil, ExpireInSeconds: 60})
+	if aerr != nil {
+		return 0, nil, aerr
+	}
+	if ok {
+		return 0, nil, fmt.Errorf("an atomic insert on existing key %s succeeded", key)
+	}
+	return http.StatusOK, benchDuplicateResult{Key: key}, nil
 }

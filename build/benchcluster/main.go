@@ -167,6 +167,10 @@ func measure(ctx context.Context, b *bench, res *results) error {
 	if res.IdleBefore, err = b.runtime(ctx); err != nil {
 		return err
 	}
+	b.logf("checking that the PostgreSQL log shows one deliberate duplicate-key error")
+	if err := b.checkLogCounts(ctx); err != nil {
+		return err
+	}
 	b.logf("KV call cost")
 	if res.KVCost, err = b.kvCost(ctx); err != nil {
 		return err

@@ -30,6 +30,31 @@ func (b *bench) name(workload, impl string) string {
 	return fmt.Sprintf("bc-%s-%s-%s", workload, impl[:4], b.runID)
 }
 
+// checkLogCounts makes one atomic insert fail and checks that the log
+// window shows exactly that line, so that zero errors later means zero, not
+// a log that records nothing.
+func (b *bench) checkLogCounts(ctx context.Context) error {
+	window, err := b.pg.open()
+	if err != nil {
+		return err
+	}
+	var dup struct {
+		Key string `json:"key"`
+	}
+	if err := b.nodes[0].post(ctx, "/api/v1/bench/duplicate-insert", nil, &dup); err != nil {
+		return err
+	}
+	got, err := window.close()
+	if err != nil {
+		return err
+	}
+	if got.Lines != 1 || got.ByKey[dup.Key] != 1 {
+		return fmt.Errorf("one failed insert on %s showed as %d duplicate-key lines (by key: %v) in %s; is that the log of the PostgreSQL server the nodes use, logging errors with the default log_line_prefix? (-pglog)",
+			dup.Key, got.Lines, got.ByKey, b.pg.path)
+	}
+	return nil
+}
+
 // kvCost times the store itself, the same for both implementations.
 func (b *bench) kvCost(ctx context.Context) (kvCostResult, error) {
 	var res struct {
