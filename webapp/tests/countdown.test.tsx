@@ -2,7 +2,7 @@ import {screen, within} from '@testing-library/react';
 
 import {iso, t0, wireLock, wireStatus} from './fixtures';
 import {statusServer} from './fakeServer';
-import {advance, flush, setVisibility} from './flush';
+import {advance, flush, setVisibility, unmountAndSettle} from './flush';
 import {renderPanel} from './renderPanel';
 
 beforeEach(() => {
@@ -10,8 +10,8 @@ beforeEach(() => {
     setVisibility('visible');
 });
 
-afterEach(() => {
-    jest.useRealTimers();
+afterEach(async () => {
+    await unmountAndSettle();
 });
 
 function expiresCell(lock: string): HTMLElement {

@@ -4,7 +4,7 @@ import {createChangeFeed} from '../src/status/changeFeed';
 
 import {t0, wireStatus} from './fixtures';
 import {fakeServer, statusServer} from './fakeServer';
-import {advance, flush, setVisibility} from './flush';
+import {advance, flush, setVisibility, unmountAndSettle} from './flush';
 import {renderPanel} from './renderPanel';
 
 beforeEach(() => {
@@ -13,8 +13,8 @@ beforeEach(() => {
     setVisibility('visible');
 });
 
-afterEach(() => {
-    jest.useRealTimers();
+afterEach(async () => {
+    await unmountAndSettle();
 });
 
 const statusCalls = (server: ReturnType<typeof statusServer>) => server.calls('GET', '/status').length;
