@@ -75,6 +75,7 @@ type demoJobs struct {
 	work    map[string]jobWork
 
 	applyMu   sync.Mutex // one Apply or CloseAll at a time
+	closed    bool       // set by CloseAll, under applyMu: nothing is scheduled after
 	mu        sync.Mutex
 	jobs      map[string]*cluster.Job
 	intervals map[string]time.Duration
@@ -100,6 +101,11 @@ func newDemoJobs(api pluginAPI, publish func(kind, name string), work map[string
 func (d *demoJobs) Apply(cfg *configuration) error {
 	d.applyMu.Lock()
 	defer d.applyMu.Unlock()
+	if d.closed {
+		// A configuration change that raced with deactivation must not
+		// schedule jobs on a stopped plugin.
+		return nil
+	}
 
 	d.mu.Lock()
 	toClose := map[string]*cluster.Job{}
@@ -251,6 +257,7 @@ func (d *demoJobs) Scheduled(name string) bool {
 func (d *demoJobs) CloseAll() {
 	d.applyMu.Lock()
 	defer d.applyMu.Unlock()
+	d.closed = true
 	d.mu.Lock()
 	jobs := d.jobs
 	d.jobs = map[string]*cluster.Job{}
