@@ -46,3 +46,8 @@ const (
 	// the job's next scheduled run.
 	runNowBound = 3 * time.Second
 )
+
+// configApplyBound: a saved configuration reaches the plugin
+// (OnConfigurationChange) and its jobs are rescheduled; closing a job waits
+// for a run in progress, up to the slow job's run time.
+const configApplyBound = 10 * time.Second

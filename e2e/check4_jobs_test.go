@@ -18,7 +18,7 @@ const jobWatchWindow = 60 * time.Second
 func TestJobsRunOncePerInterval(t *testing.T) {
 	requireFullSuite(t)
 	selves := suite.healthy(t)
-	useShortJobIntervals(t)
+	useShortJobIntervals(t, consoleKeys)
 	watchers := watchNodes(t)
 	watcherOf := map[string]*eventWatcher{}
 	for i, self := range selves {

@@ -19,7 +19,7 @@ const killIntoRun = time.Second
 // run is recorded, and no two runs overlap.
 func TestKillSlowRunner(t *testing.T) {
 	selves := suite.healthy(t)
-	useShortJobIntervals(t)
+	useShortJobIntervals(t, manifestKeys)
 	spec := shortJobs["slow"]
 	observer := suite.node(1)
 

@@ -13,7 +13,7 @@ import (
 func TestNodeRestart(t *testing.T) {
 	requireFullSuite(t)
 	selves := suite.healthy(t)
-	useShortJobIntervals(t)
+	useShortJobIntervals(t, manifestKeys)
 	node1, node2 := suite.node(1), suite.node(2)
 	name := uniqueLockName("e2e-restart")
 	mustAcquire(t, node2, selves[1], name, 600)
@@ -47,8 +47,8 @@ func TestNodeRestart(t *testing.T) {
 
 	// Its jobs resume: with the demo workload off on node 1, only node 2's
 	// schedule can run the jobs, and it must.
-	patchPluginSettings(t, node1, withSetting(jobSettings(), "demoworkload", false))
-	defer patchPluginSettings(t, node1, jobSettings())
+	patchPluginSettings(t, node1, withSetting(jobSettings(manifestKeys), "DemoWorkload", false))
+	defer patchPluginSettings(t, node1, jobSettings(manifestKeys))
 	eventually(t, "node 1 refusing runs with its workload off", 10*time.Second, func() (bool, string) {
 		r, err := try(node1, suite.admin(), http.MethodPost, "/api/v1/jobs/quick/run", nil)
 		if err != nil {

@@ -23,7 +23,7 @@ const stressSeconds = 40
 func TestPostgresRestartUnderStress(t *testing.T) {
 	requireFullSuite(t)
 	selves := suite.healthy(t)
-	useShortJobIntervals(t)
+	useShortJobIntervals(t, manifestKeys)
 	node1, node2 := suite.node(1), suite.node(2)
 	pg := suite.cluster.Postgres
 

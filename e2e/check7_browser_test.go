@@ -36,7 +36,7 @@ func TestBrowserDashboard(t *testing.T) {
 	browserDir := filepath.Join(suite.root, "e2e", "browser")
 	ensureBrowserPackages(t, browserDir)
 	selves := suite.healthy(t)
-	useShortJobIntervals(t)
+	useShortJobIntervals(t, manifestKeys)
 	node1, node2 := suite.node(1), suite.node(2)
 
 	held := uniqueLockName("e2e-browser-held")

@@ -30,28 +30,47 @@ var shortJobs = map[string]struct {
 	"digest": {interval: 6 * time.Second},
 }
 
-// jobSettings are the plugin settings for shortJobs. The keys are lower
-// case, as the System Console stores plugin settings and as an
-// administrator's config.json therefore holds them.
-func jobSettings() map[string]any {
-	return map[string]any{
-		"quickintervalseconds":  shortJobs["quick"].interval.Seconds(),
-		"slowintervalseconds":   shortJobs["slow"].interval.Seconds(),
-		"slowrunseconds":        shortJobs["slow"].runTime.Seconds(),
-		"digestintervalseconds": shortJobs["digest"].interval.Seconds(),
-		"demoworkload":          true,
+// keyStyle is how setting keys are spelled in PluginSettings.Plugins.
+type keyStyle int
+
+const (
+	// consoleKeys: lower case, as the System Console saves plugin settings
+	// (it lower-cases every settings_schema key), and so as an
+	// administrator's config.json holds them.
+	consoleKeys keyStyle = iota
+	// manifestKeys: spelled as in plugin.json's settings_schema.
+	manifestKeys
+)
+
+// jobSettings are the plugin settings for shortJobs, keys spelled in style.
+func jobSettings(style keyStyle) map[string]any {
+	settings := map[string]any{
+		"QuickIntervalSeconds":  shortJobs["quick"].interval.Seconds(),
+		"SlowIntervalSeconds":   shortJobs["slow"].interval.Seconds(),
+		"SlowRunSeconds":        shortJobs["slow"].runTime.Seconds(),
+		"DigestIntervalSeconds": shortJobs["digest"].interval.Seconds(),
+		"DemoWorkload":          true,
 	}
+	if style == consoleKeys {
+		lower := map[string]any{}
+		for k, v := range settings {
+			lower[strings.ToLower(k)] = v
+		}
+		return lower
+	}
+	return settings
 }
 
-// useShortJobIntervals configures shortJobs on every node and waits until
-// every node's jobs run on them.
-func useShortJobIntervals(t *testing.T) {
+// useShortJobIntervals configures shortJobs on every node, keys spelled in
+// style, and waits until every node's jobs run on them. Check 4 sets them as
+// the System Console does; the other checks only need short intervals.
+func useShortJobIntervals(t *testing.T, style keyStyle) {
 	t.Helper()
 	for _, n := range suite.cluster.Nodes {
-		patchPluginSettings(t, n, jobSettings())
+		patchPluginSettings(t, n, jobSettings(style))
 	}
 	for _, n := range suite.cluster.Nodes {
-		eventually(t, fmt.Sprintf("node %d's jobs on the configured intervals", n.Index), 10*time.Second, func() (bool, string) {
+		eventually(t, fmt.Sprintf("node %d's jobs on the configured intervals", n.Index), configApplyBound, func() (bool, string) {
 			r, err := try(n, suite.admin(), http.MethodGet, "/api/v1/jobs", nil)
 			if err != nil {
 				return false, err.Error()

@@ -26,7 +26,14 @@ type webSession struct {
 func loginWeb(t *testing.T, n *localcluster.Node, account localcluster.Account) webSession {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"login_id": account.Username, "password": account.Password})
-	resp, err := httpClient.Post(n.URL+"/api/v4/users/login", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, n.URL+"/api/v4/users/login", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	// Mattermost sets the session cookies only for the web app's requests.
+	req.Header.Set(model.HEADER_REQUESTED_WITH, model.HEADER_REQUESTED_WITH_XML)
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		t.Fatalf("node %d: login as %s: %v", n.Index, account.Username, err)
 	}
