@@ -14,14 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/build/pluginctl"
 	"github.com/mattermost/mattermost-server/v5/model"
 )
 
@@ -140,54 +137,6 @@ func (c *Cluster) startNode(ctx context.Context, n *Node) error {
 	return n.Start(ctx)
 }
 
-// InstallPlugin uploads the bundle to every node and enables it there (each
-// node keeps its own config.json), then waits until it runs on every node
-// and, when Config.PluginProbe is set, answers it.
-func (c *Cluster) InstallPlugin(ctx context.Context, bundle, pluginID string) error {
-	for _, n := range c.Nodes {
-		c.config.Logf("installing %s on node %d", filepath.Base(bundle), n.Index)
-		waitCtx, cancel := context.WithTimeout(ctx, c.config.StartTimeout)
-		err := pluginctl.Install(waitCtx, c.AdminClient(n), bundle, pluginID)
-		if err == nil && c.config.PluginProbe != "" {
-			err = c.waitPluginAnswers(waitCtx, n, pluginID, c.config.PluginProbe)
-		}
-		cancel()
-		if err != nil {
-			return fmt.Errorf("node %d: %w", n.Index, err)
-		}
-	}
-	return nil
-}
-
-// waitPluginAnswers polls GET /plugins/<id><path> as the admin until it is 200.
-func (c *Cluster) waitPluginAnswers(ctx context.Context, n *Node, pluginID, path string) error {
-	url := n.URL + "/plugins/" + pluginID + path
-	client := &http.Client{Timeout: 5 * time.Second}
-	lastSeen := "no answer yet"
-	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return err
-		}
-		req.Header.Set(model.HEADER_AUTH, model.HEADER_BEARER+" "+c.AdminToken)
-		resp, err := client.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			lastSeen = resp.Status
-		} else {
-			lastSeen = err.Error()
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("plugin does not answer GET %s (%v); last seen: %s", url, ctx.Err(), lastSeen)
-		case <-time.After(readyPollPeriod):
-		}
-	}
-}
-
 // AdminClient is a REST client for node n, signed in as the admin.
 func (c *Cluster) AdminClient(n *Node) *model.Client4 {
 	client := n.Client()
@@ -247,40 +196,4 @@ func joinOneLine(errs []error) error {
 		return nil
 	}
 	return errors.New(strings.Join(msgs, "; "))
-}
-
-// choosePorts returns FirstPort, FirstPort+1, … (each checked free), or
-// random free ports.
-func choosePorts(cfg Config) ([]int, error) {
-	if cfg.FirstPort == 0 {
-		return freePorts(cfg.Nodes)
-	}
-	ports := make([]int, cfg.Nodes)
-	for i := range ports {
-		ports[i] = cfg.FirstPort + i
-		if err := checkPortFree(ports[i]); err != nil {
-			return nil, err
-		}
-	}
-	return ports, nil
-}
-
-// resetDir stops nodes an earlier run left in dir and removes what it made
-// there. Only those names are removed: dir may be a folder the caller shares.
-func resetDir(dir string, logf func(string, ...any)) error {
-	stopped, err := StopDir(dir)
-	if err != nil {
-		return err
-	}
-	if len(stopped) > 0 {
-		logf("stopped %d nodes left running in %s by an earlier run", len(stopped), dir)
-	}
-	stale, _ := filepath.Glob(filepath.Join(dir, "node*"))
-	stale = append(stale, filepath.Join(dir, "files"), filepath.Join(dir, stateFileName))
-	for _, path := range stale {
-		if err := os.RemoveAll(path); err != nil {
-			return err
-		}
-	}
-	return os.MkdirAll(filepath.Join(dir, "files"), 0o755)
 }

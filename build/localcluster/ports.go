@@ -35,3 +35,19 @@ func freePorts(n int) ([]int, error) {
 	}
 	return ports, nil
 }
+
+// choosePorts returns FirstPort, FirstPort+1, … (each checked free), or
+// random free ports.
+func choosePorts(cfg Config) ([]int, error) {
+	if cfg.FirstPort == 0 {
+		return freePorts(cfg.Nodes)
+	}
+	ports := make([]int, cfg.Nodes)
+	for i := range ports {
+		ports[i] = cfg.FirstPort + i
+		if err := checkPortFree(ports[i]); err != nil {
+			return nil, err
+		}
+	}
+	return ports, nil
+}

@@ -118,3 +118,23 @@ func stopPid(pid int) error {
 	}
 	return nil
 }
+
+// resetDir stops nodes an earlier run left in dir and removes what it made
+// there. Only those names are removed: dir may be a folder the caller shares.
+func resetDir(dir string, logf func(string, ...any)) error {
+	stopped, err := StopDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(stopped) > 0 {
+		logf("stopped %d nodes left running in %s by an earlier run", len(stopped), dir)
+	}
+	stale, _ := filepath.Glob(filepath.Join(dir, "node*"))
+	stale = append(stale, filepath.Join(dir, "files"), filepath.Join(dir, stateFileName))
+	for _, path := range stale {
+		if err := os.RemoveAll(path); err != nil {
+			return err
+		}
+	}
+	return os.MkdirAll(filepath.Join(dir, "files"), 0o755)
+}
