@@ -100,6 +100,8 @@ func TestBadInputIsRefusedWith400(t *testing.T) {
 		{"name with slash", "POST", "/api/v1/locks/a/b/acquire", "", "invalid lock name"},
 		{"name dot-dot", "POST", "/api/v1/locks/../acquire", "", "invalid lock name"},
 		{"name dot", "GET", "/api/v1/locks/.", "", "invalid lock name"},
+		{"name with dot-dot inside", "GET", "/api/v1/locks/a..b", "", "without '..'"},
+		{"name escaped slash", "POST", "/api/v1/locks/a%2Fb/release", "", "invalid lock name"},
 		{"name unicode", "POST", "/api/v1/locks/l\u00f6ck/acquire", "", "invalid lock name"},
 		{"name 65 chars", "POST", "/api/v1/locks/" + long + "/acquire", "", "1 to 64"},
 		{"name empty acquire", "POST", "/api/v1/locks//acquire", "", "invalid lock name"},

@@ -1,17 +1,20 @@
 package main
 
+import "strings"
+
 // maxLockNameLength bounds lock names; the cluster package digests longer
 // store keys itself, so this is a readability limit, not a store limit.
 const maxLockNameLength = 64
 
 // lockNameRule is quoted in every refusal so the caller learns the rule.
-const lockNameRule = "lock names are 1 to 64 characters of letters, digits, '.', '_' and '-' (and not '.' or '..')"
+const lockNameRule = "lock names are 1 to 64 characters of letters, digits, '.', '_' and '-', not '.' alone and without '..'"
 
 // validateLockName enforces the lock-name rule of the API and the command.
 func validateLockName(name string) error {
-	// "." and ".." fit the characters but are path segments: no URL could
-	// carry them to the lock routes unambiguously.
-	if name == "" || len(name) > maxLockNameLength || name == "." || name == ".." {
+	// "." and anything with ".." fit the characters but read as path
+	// traversal: Mattermost's router cleans such segments away before the
+	// plugin sees them, so the API could never address such a lock.
+	if name == "" || len(name) > maxLockNameLength || name == "." || strings.Contains(name, "..") {
 		return badRequest("invalid lock name %q: %s", name, lockNameRule)
 	}
 	for i := 0; i < len(name); i++ {
