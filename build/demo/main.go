@@ -106,11 +106,16 @@ func down() error {
 	if err != nil {
 		return err
 	}
-	stopped, err := localcluster.StopDir(filepath.Join(root, stateDir))
+	dir := filepath.Join(root, stateDir)
+	stopped, err := localcluster.StopDir(dir)
 	for _, pid := range stopped {
 		fmt.Printf("demo: stopped node pid %d\n", pid)
 	}
 	if err != nil {
+		return err
+	}
+	// Its pids and token now describe nothing that runs.
+	if err := os.Remove(filepath.Join(dir, localcluster.StateFileName)); err != nil && !os.IsNotExist(err) {
 		return err
 	}
 	if len(stopped) == 0 {

@@ -6,9 +6,10 @@ import (
 	"path/filepath"
 )
 
-// stateFileName is written into Config.Dir once the cluster is up, for
-// people and tools that come later (make deploy, a debugging session).
-const stateFileName = "cluster.json"
+// StateFileName is written into Config.Dir once the cluster is up, for
+// people and tools that come later (a debugging session, a deploy): node
+// URLs and pids, accounts and the admin token.
+const StateFileName = "cluster.json"
 
 type stateNode struct {
 	Index int    `json:"index"`
@@ -36,5 +37,5 @@ func (c *Cluster) writeState() error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(c.config.Dir, stateFileName), raw, 0o600)
+	return os.WriteFile(filepath.Join(c.config.Dir, StateFileName), raw, 0o600)
 }

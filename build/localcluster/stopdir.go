@@ -130,7 +130,7 @@ func resetDir(dir string, logf func(string, ...any)) error {
 		logf("stopped %d nodes left running in %s by an earlier run", len(stopped), dir)
 	}
 	stale, _ := filepath.Glob(filepath.Join(dir, "node*"))
-	stale = append(stale, filepath.Join(dir, "files"), filepath.Join(dir, stateFileName))
+	stale = append(stale, filepath.Join(dir, "files"), filepath.Join(dir, StateFileName))
 	for _, path := range stale {
 		if err := os.RemoveAll(path); err != nil {
 			return err
