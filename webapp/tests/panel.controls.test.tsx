@@ -1,6 +1,6 @@
 import {screen, waitFor, within} from '@testing-library/react';
 
-import {wireJob, wireLock, wireNode, wireStatus} from './fixtures';
+import {iso, t0, wireJob, wireLock, wireNode, wireStatus} from './fixtures';
 import {type FakeServer, type Recorded, statusServer} from './fakeServer';
 import {renderPanel, siteUrl} from './renderPanel';
 import {click, typeInto} from './user';
@@ -117,11 +117,11 @@ describe('panel controls', () => {
     });
 
     it('disables the stress button while a run is going on', async () => {
-        const server = statusServer(() => wireStatus({stress: {running: true, seconds: 30, started_at: wireNode('x').last_seen_at}}));
+        const server = statusServer(() => wireStatus({stress: {running: true, seconds: 30, started_at: wireNode('x').last_seen_at, ends_at: iso(t0 + 28000)}}));
         renderPanel(server, noPoll);
         const section = await screen.findByRole('region', {name: 'Stress demo'});
         expect(within(section).getByRole('button', {name: 'Stress demo running…'})).toBeDisabled();
-        expect(within(section).getByText(/Running, started/)).toHaveTextContent('Running, started 2 s ago for 30 s');
+        expect(within(section).getByText(/Running, started/)).toHaveTextContent('Running, started 2 s ago for 30 s; ends in 28 s');
     });
 
     it('shows the stress result: acquisitions per node, handoff p50/p99, overlaps', async () => {
@@ -130,10 +130,13 @@ describe('panel controls', () => {
                 running: false,
                 seconds: 10,
                 started_at: wireNode('x').started_at,
-                acquisitions: {'node-a': 120, 'node-b': 95},
+                started_by: 'node-a-name',
+                acquisitions: {'node-a-name': 120, 'node-b-name': 95},
                 handoff_p50_ms: 3,
                 handoff_p99_ms: 41,
                 overlaps: 0,
+                overlap_seen: false,
+                errors: 2,
             },
         }));
         renderPanel(server, noPoll);
@@ -144,7 +147,16 @@ describe('panel controls', () => {
         expect(within(result).getByRole('row', {name: 'Total 215'})).toBeInTheDocument();
         expect(within(section).getByText('3 ms')).toBeInTheDocument();
         expect(within(section).getByText('41 ms')).toBeInTheDocument();
-        expect(within(section).getByText('None')).toBeInTheDocument();
+        expect(within(section).getByText('None')).toHaveClass('cd-ok');
+        expect(within(section).getByText('Store errors').nextSibling).toHaveTextContent('2');
+        expect(within(section).getByText(/Last run started/)).toHaveTextContent('Last run started 1 h ago for 10 s from node-a-name');
+    });
+
+    it('shows an overlap as a failure', async () => {
+        const server = statusServer(() => wireStatus({stress: {running: false, seconds: 5, acquisitions: {}, overlaps: 2, overlap_seen: true}}));
+        renderPanel(server, noPoll);
+        const section = await screen.findByRole('region', {name: 'Stress demo'});
+        expect(within(section).getByText('2 seen')).toHaveClass('cd-failed');
     });
 });
 

@@ -151,18 +151,19 @@ export function decodeStress(value: unknown): StressResult | null {
         return null;
     }
     const o = object(value, 'stress');
-    const overlap = o.overlap ?? o.overlap_seen;
+    const overlap = o.overlap_seen ?? o.overlap;
     return {
         running: bool(o, 'running'),
         seconds: optionalNumber(o, 'seconds'),
         startedAt: optionalTime(o, 'started_at'),
-        finishedAt: optionalTime(o, 'finished_at'),
+        endsAt: optionalTime(o, 'ends_at'),
+        startedBy: nodeRef(o, 'started_by'),
         acquisitions: decodeAcquisitions(o.acquisitions),
         handoffP50Ms: optionalNumber(o, 'handoff_p50_ms'),
         handoffP99Ms: optionalNumber(o, 'handoff_p99_ms'),
         overlaps: optionalNumber(o, 'overlaps'),
         overlapSeen: typeof overlap === 'boolean' ? overlap : null,
-        error: optionalString(o, 'error'),
+        errors: optionalNumber(o, 'errors'),
     };
 }
 

@@ -59,7 +59,8 @@ export interface StressResult {
     running: boolean;
     seconds: number | null;
     startedAt: number | null;
-    finishedAt: number | null;
+    endsAt: number | null;
+    startedBy: string | null;
     acquisitions: StressAcquisitions[];
     handoffP50Ms: number | null;
     handoffP99Ms: number | null;
@@ -67,7 +68,9 @@ export interface StressResult {
     // The server may report a count of overlaps or only whether one was seen.
     overlaps: number | null;
     overlapSeen: boolean | null;
-    error: string | null;
+
+    // Store errors the workers met (they retry; many errors make slow handoffs).
+    errors: number | null;
 }
 
 export interface Status {

@@ -1,16 +1,17 @@
 import {useEffect, useState} from 'react';
 
-// The current time, re-read every intervalMs: one clock drives every countdown
-// and "ago" on the panel, so they all move together.
+// The current time, with a re-render every intervalMs: one clock drives every
+// countdown and "ago" on the panel, so they all move together. The time is
+// read at render, so a render caused by new data is exact too, not up to one
+// interval stale.
 export function useNow(intervalMs: number, running = true): number {
-    const [now, setNow] = useState(() => Date.now());
+    const [, setTick] = useState(0);
     useEffect(() => {
         if (!running) {
             return undefined;
         }
-        setNow(Date.now());
-        const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+        const timer = window.setInterval(() => setTick((tick) => tick + 1), intervalMs);
         return () => window.clearInterval(timer);
     }, [intervalMs, running]);
-    return now;
+    return Date.now();
 }

@@ -5,7 +5,7 @@ import {secondsError, secondsRule, stressSeconds} from '../api/validation';
 
 import {formatDuration} from './format';
 import {NodeLabel} from './NodeLabel';
-import {Ago} from './Time';
+import {Ago, Countdown} from './Time';
 
 interface Props {
     stress: StressResult | null;
@@ -18,13 +18,14 @@ interface Props {
 export const stressKey = 'stress';
 
 function overlapText(stress: StressResult): string {
-    if (stress.overlaps !== null) {
-        return stress.overlaps === 0 ? 'None' : `${stress.overlaps} seen`;
+    const count = stress.overlaps ?? 0;
+    if (count > 0) {
+        return `${count} seen`;
     }
-    if (stress.overlapSeen !== null) {
-        return stress.overlapSeen ? 'Seen' : 'None';
+    if (stress.overlapSeen === true) {
+        return 'Seen';
     }
-    return '—';
+    return stress.overlaps === null && stress.overlapSeen === null ? '—' : 'None';
 }
 
 function ms(value: number | null): string {
@@ -36,11 +37,22 @@ function StressResultView({stress, now}: {stress: StressResult; now: number}) {
     const overlapped = (stress.overlaps ?? 0) > 0 || stress.overlapSeen === true;
     return (
         <div className='cd-stress-result'>
-            <p>
+            <p className='cd-stress-summary'>
                 {stress.running ? 'Running, started ' : 'Last run started '}
                 <Ago at={stress.startedAt} now={now}/>
                 {stress.seconds !== null && ` for ${stress.seconds} s`}
-                {stress.error && <span className='cd-failed'>{` — failed: ${stress.error}`}</span>}
+                {stress.startedBy && (
+                    <>
+                        {' from '}
+                        <NodeLabel refName={stress.startedBy}/>
+                    </>
+                )}
+                {stress.running && stress.endsAt !== null && (
+                    <>
+                        {'; ends in '}
+                        <Countdown until={stress.endsAt} now={now}/>
+                    </>
+                )}
             </p>
             <table className='cd-table cd-compact'>
                 <caption className='cd-visually-hidden'>{'Stress demo result'}</caption>
@@ -75,6 +87,7 @@ function StressResultView({stress, now}: {stress: StressResult; now: number}) {
                     <dt>{'Overlaps'}</dt>
                     <dd className={overlapped ? 'cd-failed' : 'cd-ok'}>{overlapText(stress)}</dd>
                 </div>
+                <div><dt>{'Store errors'}</dt><dd>{stress.errors ?? '—'}</dd></div>
             </dl>
         </div>
     );
