@@ -29,17 +29,17 @@ type chartBar struct {
 func chartSVG(r *results) string {
 	o, c := r.Impls[implOurs], r.Impls[implComparator]
 	latency := []chartBar{
-		{"Uncontended Lock+Unlock p50", o.Uncontended.Time.P50, c.Uncontended.Time.P50, "ms"},
-		{"Same-node handoff p50", o.LocalHandoff.P50, c.LocalHandoff.P50, "ms"},
+		{"Uncontended Lock+Unlock p50 (target ≤ 1.5×)", o.Uncontended.Time.P50, c.Uncontended.Time.P50, "ms"},
+		{"Same-node handoff p50 (target ≤ 5 ms)", o.LocalHandoff.P50, c.LocalHandoff.P50, "ms"},
 		{"Same-node handoff p99", o.LocalHandoff.P99, c.LocalHandoff.P99, "ms"},
-		{"Cross-node handoff p50", o.CrossHandoff.P50, c.CrossHandoff.P50, "ms"},
+		{"Cross-node handoff p50 (target ≤ 150 ms)", o.CrossHandoff.P50, c.CrossHandoff.P50, "ms"},
 		{"Cross-node handoff p99", o.CrossHandoff.P99, c.CrossHandoff.P99, "ms"},
-		{"Contention: maximum wait", o.Contention.MaxWaitMS, c.Contention.MaxWaitMS, "ms"},
+		{"Contention: maximum wait (target ≤ 1 s)", o.Contention.MaxWaitMS, c.Contention.MaxWaitMS, "ms"},
 		{"Job start delay after due p99", o.Job.Delay.P99, c.Job.Delay.P99, "ms"},
 	}
 	errors := []chartBar{
-		{"DB errors, contention run", float64(o.Contention.DBErrors.Lines), float64(c.Contention.DBErrors.Lines), "lines"},
-		{"DB errors, node waiting", float64(o.Waiting.DBErrors.Lines), float64(c.Waiting.DBErrors.Lines), "lines"},
+		{"During the contention run", float64(o.Contention.DBErrors.Lines), float64(c.Contention.DBErrors.Lines), "lines"},
+		{"While node 2 waits (target 0)", float64(o.Waiting.DBErrors.Lines), float64(c.Waiting.DBErrors.Lines), "lines"},
 	}
 
 	top := 96
@@ -50,7 +50,11 @@ func chartSVG(r *results) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", chartWidth, height, chartWidth, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	text(&b, 16, 26, 16, "bold", "clusterdemo cluster package vs mattermost-plugin-api v0.0.19 cluster, real Mattermost nodes")
+	title := "clusterdemo cluster package vs mattermost-plugin-api v0.0.19 cluster, real Mattermost nodes"
+	if r.Quick {
+		title = "QUICK RUN, NOT A MEASUREMENT: " + title
+	}
+	text(&b, 16, 26, 16, "bold", title)
 	text(&b, 16, 46, 12, "normal", fmt.Sprintf("Mattermost %s, %d nodes, PostgreSQL %s; %s; %d cores; load %.2f at start, %.2f at end; %s UTC",
 		r.Mattermost, r.Nodes, r.Machine.Postgres, r.Machine.CPU, r.Machine.Cores, r.LoadBefore[0], r.LoadAfter[0], r.Date.UTC().Format("2006-01-02 15:04")))
 	legend(&b, 16, 68)
@@ -120,6 +124,9 @@ func tickLabel(v float64) string {
 func valueLabel(v float64, unit string) string {
 	if unit == "ms" && v >= 1000 {
 		return num(v/1000) + " s"
+	}
+	if unit == "lines" {
+		return fmt.Sprintf("%.0f %s", v, unit)
 	}
 	return num(v) + " " + unit
 }

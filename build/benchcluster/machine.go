@@ -82,3 +82,14 @@ func processRSS(pid int) (float64, error) {
 	}
 	return float64(kb) / 1024, nil
 }
+
+// sourceVersion names the code measured: the commit, and whether the
+// plugin's server code differed from it.
+func sourceVersion(root string) (commit string, dirty bool) {
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return "unknown", false
+	}
+	status, err := exec.Command("git", "-C", root, "status", "--porcelain", "--", "server").Output()
+	return strings.TrimSpace(string(out)), err != nil || len(strings.TrimSpace(string(status))) > 0
+}

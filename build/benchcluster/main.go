@@ -85,6 +85,7 @@ func run() error {
 	defer stop()
 	began := time.Now()
 	res := &results{Date: began.UTC(), LoadBefore: loadAverage(), Quick: *quick, Plan: p, Nodes: 2, Impls: map[string]*implResults{}}
+	res.Commit, res.ServerDirty = sourceVersion(root)
 
 	logf := func(format string, args ...any) {
 		fmt.Printf("benchcluster %6.1fs: %s\n", time.Since(began).Seconds(), fmt.Sprintf(format, args...))

@@ -11,6 +11,11 @@ type results struct {
 	Machine    machine   `json:"machine"`
 	Mattermost string    `json:"mattermost"`
 	Nodes      int       `json:"nodes"`
+	// Commit is the repository's HEAD when the run began; ServerDirty says
+	// the plugin's server code had uncommitted changes. The bench bundle
+	// must have been built from that tree (make bench-cluster does).
+	Commit      string `json:"commit"`
+	ServerDirty bool   `json:"server_dirty"`
 	// Load is /proc/loadavg (1, 5, 15 min) at the start and at the end: the
 	// machine is shared, and its load shows in every latency.
 	LoadBefore [3]float64 `json:"load_before"`

@@ -22,8 +22,12 @@ func write(dir string, res *results) error {
 	if err != nil {
 		return err
 	}
-	header := fmt.Sprintf("Measured %s UTC on %s (%s, %d cores, %d MiB), Mattermost %s × %d nodes, PostgreSQL %s; load average %.2f / %.2f / %.2f at start, %.2f / %.2f / %.2f at end; run took %s.\n\n",
-		res.Date.Format("2006-01-02 15:04"), res.Machine.Host, res.Machine.CPU, res.Machine.Cores, res.Machine.MemoryMiB,
+	dirty := ""
+	if res.ServerDirty {
+		dirty = " plus uncommitted server changes"
+	}
+	header := fmt.Sprintf("Commit %s%s. Measured %s UTC on %s (%s, %d cores, %d MiB), Mattermost %s × %d nodes, PostgreSQL %s; load average %.2f / %.2f / %.2f at start, %.2f / %.2f / %.2f at end; run took %s.\n\n",
+		res.Commit, dirty, res.Date.Format("2006-01-02 15:04"), res.Machine.Host, res.Machine.CPU, res.Machine.Cores, res.Machine.MemoryMiB,
 		res.Mattermost, res.Nodes, res.Machine.Postgres,
 		res.LoadBefore[0], res.LoadBefore[1], res.LoadBefore[2], res.LoadAfter[0], res.LoadAfter[1], res.LoadAfter[2], res.Duration)
 	table := header + markdown(res.Table)
