@@ -22,7 +22,7 @@ var (
 	runFields   = []string{"node", "started_at", "duration_ms", "error"}
 	runExtra    = []string{"summary"}
 	statusKeys  = []string{"node", "nodes", "locks", "jobs", "generated_at", "stress"}
-	stressField = []string{"id", "seconds", "started_at", "ends_at", "started_by", "running", "acquisitions", "handoff_p50_ms", "handoff_p99_ms", "overlaps", "overlap_seen", "errors"}
+	stressField = []string{"id", "seconds", "started_at", "ends_at", "finished_at", "started_by", "running", "acquisitions", "handoff_p50_ms", "handoff_p99_ms", "overlaps", "overlap_seen", "errors"}
 )
 
 func keysOf(m map[string]interface{}) []string {
@@ -257,6 +257,9 @@ func TestJSONShapesFollowTheContract(t *testing.T) {
 	assertKeys(t, "stress", stress, stressField)
 	assertTime(t, "stress.started_at", stress["started_at"], false)
 	assertTime(t, "stress.ends_at", stress["ends_at"], false)
+	if stress["finished_at"] != nil {
+		t.Errorf("a running stress run has finished_at %v", stress["finished_at"])
+	}
 }
 
 // The wire time format is RFC 3339 in UTC, whatever the zone of the value.

@@ -76,6 +76,7 @@ type stressJSON struct {
 	Seconds      int              `json:"seconds"`
 	StartedAt    *string          `json:"started_at"`
 	EndsAt       *string          `json:"ends_at"`
+	FinishedAt   *string          `json:"finished_at"` // ends_at once the run is over, null while running
 	StartedBy    string           `json:"started_by"`
 	Running      bool             `json:"running"`
 	Acquisitions map[string]int64 `json:"acquisitions"`
@@ -375,6 +376,9 @@ func (d *stressDemo) Status() (*stressJSON, error) {
 		out.Overlaps += res.Overlaps
 		out.Errors += res.Errors
 		samples = append(samples, res.Handoffs...)
+	}
+	if !out.Running {
+		out.FinishedAt = out.EndsAt
 	}
 	out.OverlapSeen = out.Overlaps > 0
 	out.HandoffP50MS = percentileMS(samples, 0.50)

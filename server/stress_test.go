@@ -28,6 +28,9 @@ func TestStressRunAcrossNodes(t *testing.T) {
 		return status.Stress != nil && !status.Stress.Running && len(status.Stress.Acquisitions) == 2
 	})
 	st := status.Stress
+	if st.FinishedAt == nil || *st.FinishedAt != *st.EndsAt {
+		t.Errorf("finished run: finished_at %v, ends_at %v", st.FinishedAt, st.EndsAt)
+	}
 	if st.ID != started.ID {
 		t.Fatalf("result of run %s, want %s", st.ID, started.ID)
 	}
