@@ -31,8 +31,12 @@ func printCluster(c *localcluster.Cluster, pluginID string) {
 		fmt.Printf("node %d sees: %s\n", n.Index, nodesSeenBy(n.URL+"/plugins/"+pluginID+"/api/v1/nodes", c.AdminToken))
 	}
 	t := c.Timings
+	build := round(t.ServerBuild).String()
+	if t.ServerBuild < time.Second {
+		build = "cached"
+	}
 	fmt.Printf("\nTimings: PostgreSQL+database %s, server build %s, node 1 start %s, other nodes %s, plugin install %s\n",
-		round(t.Postgres), round(t.ServerBuild), round(t.FirstNode), round(t.OtherNodes), round(t.PluginInstall))
+		round(t.Postgres), build, round(t.FirstNode), round(t.OtherNodes), round(t.PluginInstall))
 	fmt.Println("Stop with: make demo-stop   (or go run ./build/demo down)")
 }
 
