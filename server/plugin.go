@@ -139,6 +139,11 @@ func ephemeral(text string) *model.CommandResponse {
 // OnPluginClusterEvent passes cluster events to the service (the cluster
 // package's wake-ups first).
 func (p *Plugin) OnPluginClusterEvent(_ *plugin.Context, ev model.PluginClusterEvent) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.API.LogError("clusterdemo: panic handling a cluster event", "event", ev.Id, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
 	if svc, _ := p.active(); svc != nil {
 		svc.HandleClusterEvent(ev)
 	}
