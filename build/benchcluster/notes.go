@@ -11,6 +11,9 @@ func notes(r *results) []string {
 	if r.WholeRun.Restarts > 0 {
 		out = append(out, fmt.Sprintf("PostgreSQL restarted %d time(s) during the run (it is shared with other work on this machine); figures of the workload running then are suspect.", r.WholeRun.Restarts))
 	}
+	for _, retry := range r.Retries {
+		out = append(out, "Retried once after an error: "+retry)
+	}
 	for _, impl := range impls {
 		ir := r.Impls[impl]
 		if ir.Contention.Errors > 0 {

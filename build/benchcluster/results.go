@@ -32,6 +32,9 @@ type results struct {
 	// WholeRun is the PostgreSQL log from the first workload to the last.
 	WholeRun pgErrors `json:"whole_run_db"`
 
+	// Retries names each workload that failed once and was run again.
+	Retries []string `json:"retries"`
+
 	Table []row    `json:"table"`
 	Notes []string `json:"notes"`
 }

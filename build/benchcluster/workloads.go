@@ -112,8 +112,8 @@ func (b *bench) crossHandoff(ctx context.Context, impl string) (handoffResult, e
 	name := b.name("x", impl)
 	samples := make([]time.Duration, 0, b.plan.CrossHandoffSamples)
 	for i := 0; i < b.plan.CrossHandoffSamples; i++ {
-		hold := fmt.Sprintf("h%d", i)
-		wait := fmt.Sprintf("w%d", i)
+		hold := fmt.Sprintf("h%d-%s", i, b.runID)
+		wait := fmt.Sprintf("w%d-%s", i, b.runID)
 		req := map[string]any{"impl": impl, "name": name, "id": hold, "timeout_ms": 60000}
 		if err := holder.post(ctx, "/api/v1/bench/hold", req, nil); err != nil {
 			return handoffResult{}, err
@@ -238,7 +238,9 @@ func analyzeContention(p plan, nodes []nodeContention, dbErrors pgErrors, memory
 func (b *bench) waiting(ctx context.Context, impl string) (waitingResult, error) {
 	holder, waiter := b.nodes[0], b.nodes[1]
 	name := b.name("w", impl)
-	hold := map[string]any{"impl": impl, "name": name, "id": "hold", "timeout_ms": 60000}
+	holdID := "hold-" + b.runID
+	waitID := func(i int) string { return fmt.Sprintf("wait%d-%s", i, b.runID) }
+	hold := map[string]any{"impl": impl, "name": name, "id": holdID, "timeout_ms": 60000}
 	if err := holder.post(ctx, "/api/v1/bench/hold", hold, nil); err != nil {
 		return waitingResult{}, err
 	}
@@ -248,7 +250,7 @@ func (b *bench) waiting(ctx context.Context, impl string) (waitingResult, error)
 	}
 	timeout := (b.plan.WaitingDuration + 5*time.Minute).Milliseconds()
 	for i := 0; i < b.plan.WaitingGoroutines; i++ {
-		req := map[string]any{"impl": impl, "name": name, "id": fmt.Sprintf("wait%d", i), "timeout_ms": timeout, "hold_ms": 0}
+		req := map[string]any{"impl": impl, "name": name, "id": waitID(i), "timeout_ms": timeout, "hold_ms": 0}
 		if err := waiter.post(ctx, "/api/v1/bench/wait", req, nil); err != nil {
 			return waitingResult{}, err
 		}
@@ -260,11 +262,11 @@ func (b *bench) waiting(ctx context.Context, impl string) (waitingResult, error)
 	if err != nil {
 		return waitingResult{}, err
 	}
-	if err := holder.post(ctx, "/api/v1/bench/release", map[string]any{"id": "hold"}, nil); err != nil {
+	if err := holder.post(ctx, "/api/v1/bench/release", map[string]any{"id": holdID}, nil); err != nil {
 		return waitingResult{}, err
 	}
 	for i := 0; i < b.plan.WaitingGoroutines; i++ {
-		if err := waiter.post(ctx, "/api/v1/bench/waited", map[string]any{"id": fmt.Sprintf("wait%d", i), "timeout_ms": 120000}, nil); err != nil {
+		if err := waiter.post(ctx, "/api/v1/bench/waited", map[string]any{"id": waitID(i), "timeout_ms": 120000}, nil); err != nil {
 			return waitingResult{}, err
 		}
 	}
