@@ -125,7 +125,6 @@ func TestSecurity(t *testing.T) {
 		for _, name := range []struct{ what, segment string }{
 			{"with /", "a%2Fb"},
 			{"with ..", "a..b"},
-			{"with .. and /", "..%2Fetc"},
 			{"unicode", "l%C3%A5s"},
 			{"65 characters", strings.Repeat("a", 65)},
 			{"with a space", "a%20b"},
@@ -139,11 +138,12 @@ func TestSecurity(t *testing.T) {
 					call(t, node1, suite.admin(), rt.method, rt.path, nil), http.StatusBadRequest)
 			}
 		}
-		// A path segment that is empty or "..", escaped or not, never reaches
+		// A path segment that is empty, "." or "..", escaped or not (also
+		// "..%2Fetc", which decodes to two segments), never reaches
 		// the plugin: Mattermost's router cleans the path and redirects
 		// first. What matters is that no lock route runs: the answer is a
 		// redirect or a refusal, and the name is taken nowhere.
-		for _, segment := range []string{"", "..", "%2E%2E", "."} {
+		for _, segment := range []string{"", "..", "%2E%2E", ".", "..%2Fetc"} {
 			path := "/api/v1/locks/" + segment + "/acquire"
 			r := call(t, node1, suite.admin(), http.MethodPost, path, acquireBody{HoldSeconds: 5})
 			if r.status < 300 || r.status >= 500 {

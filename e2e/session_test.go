@@ -17,7 +17,7 @@ import (
 // sets on POST /api/v4/users/login.
 type webSession struct {
 	Token  string `json:"token"`   // MMAUTHTOKEN
-	UserID string `json:"user_id"` // MMUSERID
+	UserID string `json:"userId"` // MMUSERID
 	CSRF   string `json:"csrf"`    // MMCSRF, echoed in X-CSRF-Token
 }
 
