@@ -110,9 +110,11 @@ func (q *queue) announceWaiting(holderNonce string, now time.Time) {
 	if sendEvent {
 		q.view.holderNonce, q.view.lastAnnounce = holderNonce, now
 	}
-	writeMarker := !q.inst.eventsSeen.Load() && now.Sub(q.view.lastMarker) >= markerEvery
+	// Once per holder: a waiter that wrote the marker and then acquired
+	// deletes it, so a later waiter must write it again for the next holder.
+	writeMarker := !q.inst.eventsSeen.Load() && holderNonce != q.view.markerFor
 	if writeMarker {
-		q.view.lastMarker = now
+		q.view.markerFor = holderNonce
 	}
 	q.mu.Unlock()
 
@@ -120,8 +122,7 @@ func (q *queue) announceWaiting(holderNonce string, now time.Time) {
 		q.publish(lockEvent{Kind: eventWaiting})
 	}
 	if writeMarker {
-		// An upsert, never a failing insert. Lost on error: the next poll
-		// writes it again.
+		// An upsert, never a failing insert.
 		_, _ = q.inst.api.KVSetWithOptions(q.wkey, []byte(q.inst.nodeNow().ID), model.PluginKVSetOptions{ExpireInSeconds: markerTTLSeconds})
 	}
 }
@@ -159,7 +160,7 @@ func (q *queue) checkMarkerLocked(now time.Time) {
 		q.view.markerReading = false
 		if appErr == nil && v != nil && string(v) != me {
 			t := time.Now()
-			q.view.noteRemoteWaiter(string(v), t, t.Add(2*markerEvery))
+			q.view.noteRemoteWaiter(string(v), t, t.Add(3*markerCheckEvery))
 		}
 	}()
 }

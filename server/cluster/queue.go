@@ -135,7 +135,12 @@ func (q *queue) acquireLoop() {
 		front := q.waiters.Front()
 		if front == nil {
 			q.acquiring = false
+			clearMarker := q.view.markerFor != ""
+			q.view.markerFor = ""
 			q.mu.Unlock()
+			if clearMarker {
+				q.clearWaitingMarker()
+			}
 			return
 		}
 		cfg := front.Value.(*waiter).cfg
@@ -170,8 +175,8 @@ func (q *queue) acquireLoop() {
 			q.held = h
 			q.acquiring = false
 			q.view.batchStart = time.Now()
-			clearMarker := !q.view.lastMarker.IsZero()
-			q.view.lastMarker = time.Time{}
+			clearMarker := q.view.markerFor != ""
+			q.view.markerFor = ""
 			q.mu.Unlock()
 			w.ready <- h
 			if clearMarker {

@@ -26,7 +26,7 @@ type clusterView struct {
 	lastRelease   time.Time
 	holderNonce   string    // the other holder's lease we last announced waiting for
 	lastAnnounce  time.Time // last "waiting" event sent
-	lastMarker    time.Time // last waiting marker written
+	markerFor     string    // the holder's lease nonce our waiting marker was written for; "" if none
 	markerChecked time.Time // last read of the waiting marker
 	markerReading bool
 
