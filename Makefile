@@ -44,7 +44,7 @@ manifest:
 
 ## server: the plugin executables, CGO off, one per platform
 server: manifest
-	@mkdir -p server/dist
+	@rm -rf server/dist && mkdir -p server/dist
 	@for platform in $(PLATFORMS); do \
 		os=$${platform%-*}; arch=$${platform#*-}; ext=""; \
 		if [ "$$os" = windows ]; then ext=.exe; fi; \
