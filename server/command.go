@@ -215,19 +215,19 @@ func (s *service) runCommand(cmd command, siteURL string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return answeredBy(self) + renderNodes(nodes), nil
+		return answeredBy(self) + renderNodes(nodes) + dashboardLink(siteURL), nil
 	case "locks":
 		locks, err := s.Locks()
 		if err != nil {
 			return "", err
 		}
-		return answeredBy(self) + renderLocks(locks), nil
+		return answeredBy(self) + renderLocks(locks) + dashboardLink(siteURL), nil
 	case "jobs":
 		jobs, err := s.Jobs()
 		if err != nil {
 			return "", err
 		}
-		return answeredBy(self) + renderJobs(jobs), nil
+		return answeredBy(self) + renderJobs(jobs) + dashboardLink(siteURL), nil
 	case "lock":
 		lock, err := s.AcquireLock(cmd.name, time.Duration(cmd.seconds)*time.Second, 0)
 		switch {

@@ -29,10 +29,16 @@ func renderStatus(st statusJSON, siteURL string) string {
 	if st.Stress != nil {
 		b.WriteString("\n##### Stress demo\n" + renderStress(st.Stress))
 	}
-	if siteURL != "" {
-		fmt.Fprintf(&b, "\n[Open the dashboard](%s/plugins/%s/dashboard)\n", strings.TrimSuffix(siteURL, "/"), manifest.Id)
-	}
+	b.WriteString(dashboardLink(siteURL))
 	return b.String()
+}
+
+// dashboardLink is the footer of every table reply; empty without a site URL.
+func dashboardLink(siteURL string) string {
+	if siteURL == "" {
+		return ""
+	}
+	return fmt.Sprintf("\n[Open the dashboard](%s/plugins/%s/dashboard)\n", strings.TrimSuffix(siteURL, "/"), manifest.Id)
 }
 
 func renderNodes(nodes []nodeJSON) string {

@@ -161,7 +161,7 @@ func TestCommandReplies(t *testing.T) {
 		{b, adminUser, "/clusterdemo lock cmd-lock", []string{"busy", "held by node **node-a**"}},
 		{b, adminUser, "/clusterdemo unlock cmd-lock", []string{"Node **node-b** does not hold lock `cmd-lock`", "node-a"}},
 		{b, adminUser, "/clusterdemo unlock never-seen", []string{"No lock named `never-seen`"}},
-		{b, adminUser, "/clusterdemo locks", []string{"Answered by node **node-b**", "| `cmd-lock` | demo | `node-a` |"}},
+		{b, adminUser, "/clusterdemo locks", []string{"Answered by node **node-b**", "| `cmd-lock` | demo | `node-a` |", "(http://chat.example.com/plugins/clusterdemo/dashboard)"}},
 		{b, adminUser, "/clusterdemo nodes", []string{"`node-a`", "`node-b` (this node)", "alive"}},
 		{b, adminUser, "/clusterdemo jobs", []string{"| `quick` | 10 s |", "| `slow` | 30 s |", "| `digest` | 60 s |"}},
 		{b, adminUser, "/clusterdemo status", []string{"Answered by node **node-b**", "##### Nodes", "##### Locks", "##### Jobs", "[Open the dashboard](http://chat.example.com/plugins/clusterdemo/dashboard)"}},
