@@ -55,6 +55,7 @@ func defaultConfiguration() *configuration {
 // them: numbers may arrive as float64 or as strings) on top of the defaults.
 // It names the first bad setting and its rule.
 func parseConfiguration(raw map[string]interface{}) (*configuration, error) {
+	raw = normalizeSettingKeys(raw)
 	c := defaultConfiguration()
 	for _, field := range []struct {
 		key      string
@@ -106,6 +107,25 @@ func parseConfiguration(raw map[string]interface{}) (*configuration, error) {
 		}
 	}
 	return c, nil
+}
+
+// normalizeSettingKeys maps every key to the spelling of plugin.json.
+// Mattermost's configuration store lowercases map keys, so a setting saved
+// in the System Console comes back as "quickintervalseconds"; an exact
+// spelling, where both are present, wins.
+func normalizeSettingKeys(raw map[string]interface{}) map[string]interface{} {
+	known := []string{settingQuickInterval, settingSlowInterval, settingSlowRun, settingDigestInterval, settingDigestChannel, settingDemoWorkload}
+	out := make(map[string]interface{}, len(raw))
+	for k, v := range raw {
+		for _, want := range known {
+			if strings.EqualFold(k, want) {
+				if _, exact := raw[want]; !exact || k == want {
+					out[want] = v
+				}
+			}
+		}
+	}
+	return out
 }
 
 // settingInt reads a whole number that may be stored as a JSON number or a

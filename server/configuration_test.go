@@ -37,6 +37,21 @@ func TestParseConfiguration(t *testing.T) {
 		t.Fatalf("got %+v, want %+v", *cfg, want)
 	}
 
+	// Mattermost hands settings back with lowercased keys; the exact
+	// spelling wins where both are present.
+	cfg, err = parseConfiguration(map[string]interface{}{
+		"quickintervalseconds": float64(7),
+		"demoworkload":         false,
+		"slowrunseconds":       float64(1),
+		settingSlowRun:         float64(3),
+	})
+	if err != nil || cfg.QuickInterval != 7*time.Second || cfg.DemoWorkload || cfg.SlowRun != 3*time.Second {
+		t.Fatalf("lowercased keys: %+v, %v", cfg, err)
+	}
+	if _, err := parseConfiguration(map[string]interface{}{"quickintervalseconds": float64(1)}); err == nil {
+		t.Fatal("an invalid value under a lowercased key was accepted")
+	}
+
 	for _, c := range []struct {
 		raw  map[string]interface{}
 		want string
