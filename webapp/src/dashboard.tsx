@@ -13,7 +13,7 @@ function Dashboard() {
     return (
         <main className='cd-standalone'>
             <style>{standaloneCss}</style>
-            <h1 className='cd-visually-hidden'>{'Cluster status'}</h1>
+            <h1>{'Cluster status'}</h1>
             <Panel client={client}/>
         </main>
     );

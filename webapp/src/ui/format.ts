@@ -3,8 +3,12 @@
 // into the <time> element's dateTime and title.
 
 export function formatDuration(ms: number): string {
+    if (ms < 10) {
+        // Handoff latencies live here: keep the tenth that tells 0.4 from 4.
+        return `${Math.max(0, Math.round(ms * 10) / 10)} ms`;
+    }
     if (ms < 1000) {
-        return `${Math.max(0, Math.round(ms))} ms`;
+        return `${Math.round(ms)} ms`;
     }
     if (ms < 10000 && ms % 1000 !== 0) {
         return `${(ms / 1000).toFixed(1)} s`;

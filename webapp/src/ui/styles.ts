@@ -33,12 +33,14 @@ export const panelCss = `
 .cd-self { background: rgba(var(--cd-fg-rgb), 0.04); }
 .cd-node { display: inline-flex; align-items: center; gap: 6px; }
 .cd-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%; border: 1px solid rgba(var(--cd-fg-rgb), 0.4); flex: none; }
-.cd-badge { margin-left: 8px; padding: 0 6px; border-radius: 4px; font-size: 11px; font-weight: 600; border: 1px solid var(--cd-accent); color: var(--cd-accent); }
+.cd-badge { margin-left: 8px; padding: 0 6px; border-radius: 4px; font-size: 11px; font-weight: 600; border: 1px solid var(--cd-link); color: var(--cd-link); }
 .cd-muted { color: var(--cd-muted); }
-.cd-alive, .cd-ok { color: var(--cd-ok); font-weight: 600; }
+.cd-alive, .cd-ok { font-weight: 600; }
+.cd-alive::before, .cd-ok::before { content: ''; display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 4px; background: var(--cd-ok); vertical-align: 1px; }
 .cd-gone, .cd-failed, .cd-expired { color: var(--cd-error); font-weight: 600; }
 .cd-free { color: var(--cd-muted); font-style: italic; }
-.cd-running { display: inline-flex; align-items: center; gap: 4px; }
+.cd-running { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
+.cd-table .cd-button { white-space: nowrap; }
 .cd-strip { display: flex; gap: 2px; list-style: none; margin: 0; padding: 0; }
 .cd-run { width: 14px; height: 18px; border-radius: 2px; border: 1px solid rgba(var(--cd-fg-rgb), 0.3); font-size: 11px; line-height: 16px; text-align: center; color: #000; font-weight: 700; }
 .cd-run-failed { outline: 2px solid var(--cd-error); outline-offset: -2px; }
@@ -49,8 +51,8 @@ export const panelCss = `
 .cd-field input[aria-invalid='true'] { border-color: var(--cd-error); }
 .cd-help { font-size: 12px; color: var(--cd-muted); }
 .cd-field-error { font-size: 12px; color: var(--cd-error); }
-.cd-button { padding: 4px 12px; border-radius: 4px; border: 1px solid var(--cd-accent); background: transparent; color: var(--cd-accent); font: inherit; font-weight: 600; cursor: pointer; }
-.cd-button.cd-primary { background: var(--cd-accent); color: var(--cd-accent-fg); margin-top: 22px; }
+.cd-button { padding: 4px 12px; border-radius: 4px; border: 1px solid var(--cd-link); background: transparent; color: var(--cd-link); font: inherit; font-weight: 600; cursor: pointer; }
+.cd-button.cd-primary { background: var(--cd-accent); border-color: var(--cd-accent); color: var(--cd-accent-fg); margin-top: 22px; }
 .cd-button:disabled { opacity: 0.5; cursor: default; }
 .cd-button:focus-visible { outline: 2px solid var(--cd-link); outline-offset: 2px; }
 .cd-error, .cd-banner { color: var(--cd-error); }
@@ -65,8 +67,9 @@ export const panelCss = `
 export const standaloneCss = `
 body { margin: 0; font-family: 'Open Sans', system-ui, -apple-system, 'Segoe UI', sans-serif; }
 .cd-standalone { max-width: 1200px; margin: 0 auto; padding: 24px; }
+.cd-standalone h1 { font-size: 24px; margin: 0 0 16px; }
 @media (prefers-color-scheme: dark) {
-  body { background: #1f1f1f; }
+  body { background: #1f1f1f; color: #dddddd; }
   .cd-standalone .cd-panel {
     --center-channel-color: #dddddd;
     --center-channel-color-rgb: 221, 221, 221;
