@@ -177,12 +177,13 @@ func (h *holding) refresh() {
 // is advanced. Both writes are ours to make: we hold the lease, and only a
 // lease holder advances the counter past a confirmed token. It returns nil
 // if the lease was lost or the outcome is unknown; the caller then goes
-// through the store.
-func (h *holding) handoff(cfg MutexConfig) *holding {
+// through the store. confirmed reports whether the counter moved as
+// guessed; if not, the caller must run confirmFence on the new holding.
+func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.done || h.lostClosed {
-		return nil
+		return nil, false
 	}
 	h.timer.Stop()
 
@@ -204,8 +205,8 @@ func (h *holding) handoff(cfg MutexConfig) *holding {
 			counter <- fenceResult{ok, err}
 		}()
 	}
-	next := rec.encode()
-	ok, err := h.casLocked(next, cfg.expireInSeconds())
+	value := rec.encode()
+	ok, err := h.casLocked(value, cfg.expireInSeconds())
 	var fr fenceResult
 	if counter != nil {
 		fr = <-counter
@@ -217,22 +218,12 @@ func (h *holding) handoff(cfg MutexConfig) *holding {
 			// Resume refreshing: release() will clean up the value in doubt.
 			h.scheduleLocked(h.cfg.RefreshInterval)
 		}
-		return nil
+		return nil, false
 	}
 	h.done = true
 	h.lostClosed = true // the old holder unlocked; its lease has ended
 	close(h.lost)
-	nh := newHolding(h.q, cfg, rec, next, now)
-	if counter != nil && fr.ok {
-		h.q.mu.Lock()
-		h.q.view.setFence(rec.Fence)
-		h.q.mu.Unlock()
-		return nh
-	}
-	if counter != nil || h.q.inst.get != nil {
-		nh.confirmFence()
-	}
-	return nh
+	return newHolding(h.q, cfg, rec, value, now), counter != nil && fr.ok
 }
 
 type fenceResult struct {

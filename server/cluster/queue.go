@@ -222,8 +222,19 @@ func (q *queue) unlock(h *holding) {
 		w.elem = nil
 		q.mu.Unlock()
 
-		if next := h.handoff(w.cfg); next != nil {
+		next, confirmed := h.handoff(w.cfg)
+		if next != nil && !confirmed && (q.inst.get != nil || next.fence() > 0) {
+			next.confirmFence()
+		}
+		if next != nil && next.isLost() {
+			next.release()
+			next = nil
+		}
+		if next != nil {
 			q.mu.Lock()
+			if confirmed {
+				q.view.setFence(next.fence())
+			}
 			q.held = next
 			q.mu.Unlock()
 			w.ready <- next
