@@ -42,6 +42,19 @@ describe('panel states', () => {
         expect(screen.queryByRole('button', {name: 'Retry'})).not.toBeInTheDocument();
     });
 
+    it('hides what it showed once the server says the user is no longer an admin', async () => {
+        let reply: () => Reply = () => ({status: 200, body: wireStatus()});
+        const changes = createChangeFeed();
+        renderPanel(statusServerWith(() => reply()), {...noPoll, changes});
+        expect(await screen.findByText('demo-1')).toBeInTheDocument();
+
+        reply = () => ({status: 403, body: {error: 'forbidden'}});
+        act(() => changes.notify());
+        expect(await screen.findByText('Only system admins can see cluster status')).toBeInTheDocument();
+        expect(screen.queryByText('demo-1')).not.toBeInTheDocument();
+        expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    });
+
     it('keeps the last good data on a 5xx, offers a retry, and recovers', async () => {
         let reply: () => Reply = () => ({status: 200, body: wireStatus()});
         const server = statusServerWith(() => reply());
