@@ -89,7 +89,7 @@ func ScheduleContext(pluginAPI JobPluginAPI, key string, config JobConfig, callb
 		key:      key,
 		config:   config,
 		callback: callback,
-		mutex:    NewMutexWithConfig(pluginAPI, jobLockName(key), MutexConfig{TTL: config.LockTTL}),
+		mutex:    NewMutexWithConfig(pluginAPI, JobLockName(key), MutexConfig{TTL: config.LockTTL}),
 		ctx:      ctx,
 		cancel:   cancel,
 		done:     make(chan struct{}),

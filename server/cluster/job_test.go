@@ -254,3 +254,34 @@ func TestJobCloseWaitsForRunningCallback(t *testing.T) {
 	}
 	_ = j.Close() // idempotent
 }
+
+func TestJobLockIsKnownAndInspectable(t *testing.T) {
+	_, ins := newCluster(1, false)
+	inRun := make(chan struct{})
+	release := make(chan struct{})
+	j, err := Schedule(ins[0], "visible", JobConfig{Interval: time.Hour}, func() {
+		close(inRun)
+		<-release
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-inRun
+	st, err := InspectLock(ins[0], JobLockName("visible"))
+	if err != nil || !st.Held || st.Name != JobLockName("visible") {
+		t.Fatalf("job lock while running: %+v, %v", st, err)
+	}
+	js, _ := InspectJob(ins[0], "visible")
+	if !js.Running || js.RunningOn.ID == "" {
+		t.Fatalf("job state while running: %+v", js)
+	}
+	found := false
+	for _, n := range KnownLocks(ins[0]) {
+		found = found || n == JobLockName("visible")
+	}
+	if !found {
+		t.Fatalf("KnownLocks = %v", KnownLocks(ins[0]))
+	}
+	close(release)
+	_ = j.Close()
+}

@@ -39,8 +39,9 @@ func lockKey(name string) string  { return kvKey(mutexPrefix, name) }
 func fenceKey(name string) string { return kvKey(fencePrefix, name) }
 func waitKey(name string) string  { return kvKey(waitPrefix, name) }
 
-// jobLockName is the lock name a job named key runs under.
-func jobLockName(key string) string { return jobPrefix + key }
+// JobLockName returns the name of the lock a job scheduled with key runs
+// under ("cron_" + key), for InspectLock and for matching KnownLocks.
+func JobLockName(key string) string { return jobPrefix + key }
 
 // jobMetaKey is where a job's metadata lives.
 func jobMetaKey(key string) string { return kvKey(jobPrefix, key) }
