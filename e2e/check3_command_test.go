@@ -102,12 +102,19 @@ func TestSlashCommand(t *testing.T) {
 		requireAll(t, "run quick through node 2", reply, "quick", selves[1].Name)
 	})
 	t.Run("nodes and jobs", func(t *testing.T) {
+		dashboard := node2.URL + "/plugins/clusterdemo/dashboard"
 		reply := commandAs(t, node2, admin, "/clusterdemo nodes")
-		requireAll(t, "nodes through node 2", reply, selves[0].Name)
+		requireAll(t, "nodes through node 2", reply, selves[0].Name, dashboard)
 		if !hasLine(reply, selves[1].Name, "(this node)") {
 			t.Errorf("nodes through node 2: no row marks %s as this node:\n%s", selves[1].Name, reply)
 		}
-		requireAll(t, "jobs through node 1", commandAs(t, node1, admin, "/clusterdemo jobs"), "quick", "slow", "digest")
+		jobs := commandAs(t, node2, admin, "/clusterdemo jobs")
+		requireAll(t, "jobs through node 2", jobs, "Answered by node **"+selves[1].Name+"**", "quick", "slow", "digest", dashboard)
+		// Each job's last node: quick runs soon after the run subtest asked.
+		eventually(t, "the jobs reply naming quick's last node", runNowBound, func() (bool, string) {
+			jobs = commandAs(t, node2, admin, "/clusterdemo jobs")
+			return hasLine(jobs, "quick", selves[0].Name) || hasLine(jobs, "quick", selves[1].Name), jobs
+		})
 	})
 	t.Run("help", func(t *testing.T) {
 		reply := commandAs(t, node1, admin, "/clusterdemo help")

@@ -47,9 +47,11 @@ func TestJobsRunOncePerInterval(t *testing.T) {
 	end := start.Add(jobWatchWindow)
 	// Sample the histories once a second through the window: the window
 	// is the observation, not a wait for a condition.
-	for sample := time.NewTicker(time.Second); time.Now().Before(end); <-sample.C {
+	sample := time.NewTicker(time.Second)
+	for ; time.Now().Before(end); <-sample.C {
 		collect()
 	}
+	sample.Stop()
 	// Let runs that began inside the window finish and be recorded.
 	eventually(t, "the runs begun in the window finished", shortJobs["slow"].runTime+jobWakeSlack, func() (bool, string) {
 		for name := range shortJobs {
