@@ -134,7 +134,7 @@ func (q *queue) insert(cfg MutexConfig) (*holding, time.Duration, error) {
 		// The counter moved so late that the lease may have lapsed in
 		// between; a token is only ours if the lease was held when the
 		// counter reached it. A successful refresh proves that.
-		h.refresh()
+		h.refreshNow()
 	}
 	if h.isLost() {
 		h.release()
@@ -162,7 +162,7 @@ func (q *queue) adoptPending(cfg MutexConfig, cur []byte) *holding {
 	// Its expiry is unknown by our clock: treat it as just written and
 	// refresh it at once, which also proves we still hold it.
 	h := newHolding(q, cfg, rec, cur, time.Now().Add(-cfg.TTL/2))
-	h.refresh()
+	h.refreshNow()
 	if h.isLost() {
 		h.release()
 		return nil

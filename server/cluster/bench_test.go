@@ -49,7 +49,7 @@ func BenchmarkLeaseRefresh(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		h.refresh()
+		h.refreshNow()
 	}
 	b.StopTimer()
 	if h.isLost() {

@@ -10,21 +10,28 @@ import (
 
 // holding is one lease held by this instance: the exact bytes stored for
 // it, the timer that refreshes it, and the channel closed when it is lost.
-// All writes of the lease go through mu, so a refresh can never race a
-// handoff or a release of the same lease.
+//
+// Two locks: mu serialises every write of the lease (refresh, handoff,
+// release), so they never race each other, and is held across KV calls;
+// state guards what readers and the lost signal need, so neither waits for
+// a slow KV call. Lock order: mu before state.
 type holding struct {
 	q   *queue
 	cfg MutexConfig
 
 	mu     sync.Mutex
-	rec    record
 	stored []byte
 	// inDoubt are values that may be stored instead of stored, after a write
 	// whose reply was an error (it may or may not have happened).
-	inDoubt    [][]byte
-	validUntil time.Time // by our clock: the last confirmed write's send time + TTL - margin
-	timer      *time.Timer
-	done       bool // released or handed off; no more writes
+	inDoubt [][]byte
+	refresh *time.Timer
+	done    bool // released or handed off; no more writes
+	gone    bool // a compare-and-set proved the lease is no longer ours
+
+	state      sync.Mutex
+	rec        record
+	validUntil time.Time   // by our clock: the last confirmed write's send time + TTL - margin
+	deadline   *time.Timer // closes lost at validUntil unless a refresh moved it
 	lost       chan struct{}
 	lostClosed bool
 }
@@ -38,6 +45,9 @@ func newHolding(q *queue, cfg MutexConfig, rec record, stored []byte, sentAt tim
 		validUntil: sentAt.Add(cfg.TTL - margin(cfg)),
 		lost:       make(chan struct{}),
 	}
+	h.state.Lock()
+	h.deadline = time.AfterFunc(time.Until(h.validUntil), h.checkDeadline)
+	h.state.Unlock()
 	h.mu.Lock()
 	h.scheduleLocked(cfg.RefreshInterval)
 	h.mu.Unlock()
@@ -54,42 +64,90 @@ func margin(cfg MutexConfig) time.Duration {
 }
 
 func (h *holding) scheduleLocked(d time.Duration) {
-	if h.timer != nil {
-		h.timer.Stop()
+	if h.refresh != nil {
+		h.refresh.Stop()
 	}
-	h.timer = time.AfterFunc(d, h.refresh)
+	h.refresh = time.AfterFunc(d, h.refreshNow)
 }
 
-func (h *holding) isLost() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.lostClosed
-}
-
-func (h *holding) fence() uint64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.rec.Fence
-}
-
-func (h *holding) lease() Lease {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.rec.lease()
-}
-
-// markLostLocked closes the lost channel once and stops refreshing. The
-// holder still has to Unlock; nothing is written for a lost lease.
-func (h *holding) markLostLocked(why string) {
+// checkDeadline runs when the lease would lapse (less the margin) unless
+// refreshed. It signals the loss without waiting for any KV call in flight:
+// a store that hangs must not keep a holder believing it holds the lock.
+func (h *holding) checkDeadline() {
+	h.state.Lock()
 	if h.lostClosed {
+		h.state.Unlock()
+		return
+	}
+	if left := time.Until(h.validUntil); left > 0 {
+		h.deadline.Reset(left)
+		h.state.Unlock()
 		return
 	}
 	h.lostClosed = true
 	close(h.lost)
-	if h.timer != nil {
-		h.timer.Stop()
+	h.state.Unlock()
+	h.q.inst.api.LogError("cluster: lock lease lost", "lock", h.q.name, "reason", "not refreshed before it would lapse")
+}
+
+// confirmed records a successful write of rec sent at sent: the lease is
+// valid for another TTL (less the margin) from then.
+func (h *holding) confirmed(rec record, sent time.Time) {
+	h.state.Lock()
+	defer h.state.Unlock()
+	h.rec = rec
+	if until := sent.Add(h.cfg.TTL - margin(h.cfg)); until.After(h.validUntil) {
+		h.validUntil = until
 	}
+}
+
+// markLost closes the lost channel once. The holder still has to Unlock.
+func (h *holding) markLost(why string) {
+	h.state.Lock()
+	if h.lostClosed {
+		h.state.Unlock()
+		return
+	}
+	h.lostClosed = true
+	close(h.lost)
+	h.deadline.Stop()
+	h.state.Unlock()
 	h.q.inst.api.LogError("cluster: lock lease lost", "lock", h.q.name, "reason", why)
+}
+
+// ended closes the lost channel quietly: the holder let go of the lease.
+func (h *holding) ended() {
+	h.state.Lock()
+	defer h.state.Unlock()
+	h.deadline.Stop()
+	if !h.lostClosed {
+		h.lostClosed = true
+		close(h.lost)
+	}
+}
+
+func (h *holding) isLost() bool {
+	h.state.Lock()
+	defer h.state.Unlock()
+	return h.lostClosed
+}
+
+func (h *holding) fence() uint64 {
+	h.state.Lock()
+	defer h.state.Unlock()
+	return h.rec.Fence
+}
+
+func (h *holding) lease() Lease {
+	h.state.Lock()
+	defer h.state.Unlock()
+	return h.rec.lease()
+}
+
+func (h *holding) record() record {
+	h.state.Lock()
+	defer h.state.Unlock()
+	return h.rec
 }
 
 // casLocked replaces the stored lease with next (nil deletes it). It
@@ -137,36 +195,34 @@ func (h *holding) candidatesLocked() [][]byte {
 	return append([][]byte{h.stored}, h.inDoubt...)
 }
 
-// refresh runs on the refresh timer: it moves the lease's expiry forward by
-// a compare-and-set against the exact stored bytes.
-func (h *holding) refresh() {
+// refreshNow runs on the refresh timer: it moves the lease's expiry forward
+// by a compare-and-set against the exact stored bytes.
+func (h *holding) refreshNow() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.done || h.lostClosed {
+	if h.done || h.gone || h.isLost() {
 		return
 	}
-	rec := h.rec
+	rec := h.record()
 	rec.ExpiresAt = time.Now().Add(h.cfg.TTL)
 	next := rec.encode()
 	sent := time.Now()
 	ok, err := h.casLocked(next, h.cfg.expireInSeconds())
 	switch {
 	case err != nil:
-		if time.Now().After(h.validUntil) {
-			h.markLostLocked("refresh failed until the lease lapsed: " + err.Error())
-			return
-		}
 		h.q.inst.api.LogError("cluster: failed to refresh lock lease, will retry", "lock", h.q.name, "err", err.Error())
+		h.state.Lock()
 		retry := time.Until(h.validUntil) / 4
+		h.state.Unlock()
 		if retry < 50*time.Millisecond {
 			retry = 50 * time.Millisecond
 		}
 		h.scheduleLocked(retry)
 	case !ok:
-		h.markLostLocked("lease gone or replaced")
+		h.gone = true
+		h.markLost("lease gone or replaced")
 	default:
-		h.rec = rec
-		h.validUntil = sent.Add(h.cfg.TTL - margin(h.cfg))
+		h.confirmed(rec, sent)
 		h.scheduleLocked(h.cfg.RefreshInterval)
 	}
 }
@@ -182,24 +238,25 @@ func (h *holding) refresh() {
 func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.done || h.lostClosed {
+	if h.done || h.gone || h.isLost() {
 		return nil, false
 	}
-	h.timer.Stop()
+	h.refresh.Stop()
+	prev := h.record()
 
 	now := time.Now()
 	rec := record{
 		Nonce:      randomID(12),
-		Name:       h.rec.Name,
+		Name:       prev.Name,
 		Node:       h.q.inst.nodeNow(),
 		AcquiredAt: now,
 		ExpiresAt:  now.Add(cfg.TTL),
 	}
 	var counter chan fenceResult
-	if h.rec.Fence > 0 {
-		rec.Fence = h.rec.Fence + 1
+	if prev.Fence > 0 {
+		rec.Fence = prev.Fence + 1
 		counter = make(chan fenceResult, 1)
-		from, to := h.rec.Fence, rec.Fence
+		from, to := prev.Fence, rec.Fence
 		go func() {
 			ok, err := h.q.advanceCounter(from, to)
 			counter <- fenceResult{ok, err}
@@ -213,7 +270,8 @@ func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
 	}
 	if err != nil || !ok {
 		if err == nil {
-			h.markLostLocked("lease gone at handoff")
+			h.gone = true
+			h.markLost("lease gone at handoff")
 		} else {
 			// Resume refreshing: release() will clean up the value in doubt.
 			h.scheduleLocked(h.cfg.RefreshInterval)
@@ -221,8 +279,7 @@ func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
 		return nil, false
 	}
 	h.done = true
-	h.lostClosed = true // the old holder unlocked; its lease has ended
-	close(h.lost)
+	h.ended() // the old holder unlocked; its lease has ended
 	return newHolding(h.q, cfg, rec, value, now), counter != nil && fr.ok
 }
 
@@ -244,30 +301,35 @@ func (h *holding) confirmFence() {
 		}
 		token = 0
 	}
-	if token == h.rec.Fence {
+	rec := h.record()
+	if token == rec.Fence || h.done || h.gone {
 		return
 	}
-	rec := h.rec
 	rec.Fence = token
 	next := rec.encode()
 	sent := time.Now()
 	ok, casErr := h.casLocked(next, h.cfg.expireInSeconds())
 	switch {
 	case casErr != nil:
-		// The lease keeps its old token in the store for now; report the
-		// value that is certain to be the lease's true token, none.
+		// The store may still show the guessed token; report none, the only
+		// value certain not to overstate it.
+		h.state.Lock()
 		h.rec.Fence = 0
+		h.state.Unlock()
 	case !ok:
-		h.markLostLocked("lease gone while taking a fencing token")
+		h.gone = true
+		h.markLost("lease gone while taking a fencing token")
 	default:
-		h.rec = rec
-		h.validUntil = sent.Add(h.cfg.TTL - margin(h.cfg))
+		h.confirmed(rec, sent)
 	}
 }
 
 // release deletes the lease by compare-and-delete against the exact stored
-// bytes, so it can only ever delete our own lease. A lost lease is not
-// touched. An error leaves the lease to lapse; one retry is made.
+// bytes, so it can only ever delete our own lease. It is skipped only when a
+// compare already proved the lease gone: a lease reported lost because it
+// could not be refreshed in time may still be stored, and deleting it lets
+// the next holder in at once instead of after the TTL. An error leaves the
+// lease to lapse; one retry is made.
 func (h *holding) release() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -275,10 +337,11 @@ func (h *holding) release() {
 		return
 	}
 	h.done = true
-	if h.timer != nil {
-		h.timer.Stop()
+	if h.refresh != nil {
+		h.refresh.Stop()
 	}
-	if h.lostClosed {
+	defer h.ended()
+	if h.gone {
 		return
 	}
 	if _, err := h.casLocked(nil, 0); err != nil {
@@ -287,7 +350,4 @@ func (h *holding) release() {
 			h.q.inst.api.LogError("cluster: failed to release lock; it will lapse", "lock", h.q.name, "err", err.Error(), "ttl", h.cfg.TTL.String())
 		}
 	}
-	// After the lease is released, nobody should wait for a signal from it.
-	h.lostClosed = true
-	close(h.lost)
 }

@@ -176,7 +176,7 @@ func TestLinearizability(t *testing.T) {
 				}
 				if got {
 					m.mu.Lock()
-					nonce := m.held.rec.Nonce
+					nonce := m.held.record().Nonce
 					m.mu.Unlock()
 					ownersMu.Lock()
 					owners[nonce] = c

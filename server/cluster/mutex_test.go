@@ -101,7 +101,7 @@ func TestStaleHolderCannotExtendOrFreeNewHolder(t *testing.T) {
 			}
 
 			if refreshFirst {
-				a.held.refresh()
+				a.held.refreshNow()
 				select {
 				case <-a.Lost():
 				default:

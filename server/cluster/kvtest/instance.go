@@ -23,6 +23,7 @@ type Instance struct {
 	hook    func(model.PluginClusterEvent)
 	down    bool
 	latency *time.Duration // overrides the store's latency when set
+	clock   time.Duration  // this node's clock difference
 }
 
 // Instance adds a plugin instance (a node) to the store.
@@ -57,6 +58,16 @@ func (in *Instance) SetLatency(d time.Duration) {
 	in.mu.Unlock()
 }
 
+// SetClockOffset makes this instance's node clock run d ahead (or behind,
+// for a negative d) of the store's: expiry of the rows it writes, and
+// whether the rows it reads or compares have expired, are judged by it, as
+// Mattermost judges them by the clock of the node serving the call.
+func (in *Instance) SetClockOffset(d time.Duration) {
+	in.mu.Lock()
+	in.clock = d
+	in.mu.Unlock()
+}
+
 // call runs one KV operation with latency, fault injection and statistics;
 // apply runs with the store lock held.
 func (in *Instance) call(c Call, apply func() *model.AppError) *model.AppError {
@@ -65,7 +76,7 @@ func (in *Instance) call(c Call, apply func() *model.AppError) *model.AppError {
 	latency, fault := s.latency, s.fault
 	s.mu.Unlock()
 	in.mu.Lock()
-	down := in.down
+	down, clock := in.down, in.clock
 	if in.latency != nil {
 		latency = *in.latency
 	}
@@ -83,7 +94,9 @@ func (in *Instance) call(c Call, apply func() *model.AppError) *model.AppError {
 	s.mu.Lock()
 	var err *model.AppError
 	if out.Err == nil || out.Applied {
+		s.callOffset = clock
 		err = apply()
+		s.callOffset = 0
 	}
 	if out.Err != nil {
 		err = out.Err

@@ -51,6 +51,10 @@ type Store struct {
 	mu       sync.Mutex
 	rows     map[string]row
 	offset   time.Duration // added to the wall clock; moves only forward
+	// callOffset is the clock difference of the instance whose call is
+	// being applied: Mattermost computes and compares ExpireAt with the
+	// clock of the node serving the call.
+	callOffset time.Duration
 	latency  time.Duration
 	fault    Fault
 	eventLag time.Duration
@@ -74,7 +78,7 @@ func (s *Store) Now() time.Time {
 	return s.nowLocked()
 }
 
-func (s *Store) nowLocked() time.Time { return time.Now().Add(s.offset) }
+func (s *Store) nowLocked() time.Time { return time.Now().Add(s.offset + s.callOffset) }
 
 func (s *Store) millisLocked() int64 { return s.nowLocked().UnixNano() / int64(time.Millisecond) }
 

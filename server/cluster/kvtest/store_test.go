@@ -258,3 +258,17 @@ func TestDownInstanceFails(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestClockOffsetJudgesExpiry(t *testing.T) {
+	s := NewStore()
+	writer, ahead := s.Instance(), s.Instance()
+	ahead.SetClockOffset(1500 * time.Millisecond)
+	mustSet(t, writer, "k", []byte("v"), model.PluginKVSetOptions{ExpireInSeconds: 1}, true)
+	if v := mustGet(t, writer, "k"); v == nil {
+		t.Fatal("writer does not see its fresh row")
+	}
+	if v := mustGet(t, ahead, "k"); v != nil {
+		t.Fatal("a node 1.5 s ahead still sees a row expiring in 1 s")
+	}
+	mustSet(t, ahead, "k", []byte("w"), atomic(nil), true) // expired by its clock: deleted, inserted
+}
