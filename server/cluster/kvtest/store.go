@@ -48,18 +48,18 @@ type row struct {
 
 // Store is the shared table all Instances read and write.
 type Store struct {
-	mu       sync.Mutex
-	rows     map[string]row
-	offset   time.Duration // added to the wall clock; moves only forward
+	mu     sync.Mutex
+	rows   map[string]row
+	offset time.Duration // added to the wall clock; moves only forward
 	// callOffset is the clock difference of the instance whose call is
 	// being applied: Mattermost computes and compares ExpireAt with the
 	// clock of the node serving the call.
 	callOffset time.Duration
-	latency  time.Duration
-	fault    Fault
-	eventLag time.Duration
-	stats    Stats
-	nextID   int
+	latency    time.Duration
+	fault      Fault
+	eventLag   time.Duration
+	stats      Stats
+	nextID     int
 
 	instMu    sync.Mutex
 	instances []*Instance
