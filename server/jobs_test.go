@@ -102,8 +102,12 @@ func TestRunNowRunsAtOnce(t *testing.T) {
 	cfg.SlowRun = 50 * time.Millisecond
 	a := startNode(t, store, "node-a", cfg)
 	b := startNode(t, store, "node-b", cfg)
-	// Let the first scheduled run (if any) finish, then count.
-	time.Sleep(300 * time.Millisecond)
+	// The first run is due at once; with an hour's interval, any run after
+	// it can only come from RunNow.
+	eventually(t, 10*time.Second, "the first scheduled run finishes", func() bool {
+		h, _ := a.svc.jobs.History(jobSlow)
+		return len(h) == 1 && h[0].Finished
+	})
 	before, _ := a.svc.jobs.History(jobSlow)
 
 	var job map[string]interface{}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -44,16 +46,18 @@ func TestDemoLockAcrossNodes(t *testing.T) {
 	a.doJSON(t, "POST", "/api/v1/locks/shared/acquire", `{"hold_seconds": 5}`, http.StatusConflict, nil)
 
 	// Node b waits while node a releases: it gets the lock.
-	done := make(chan map[string]interface{}, 1)
+	done := make(chan *httptest.ResponseRecorder, 1)
 	go func() {
-		var got map[string]interface{}
-		b.doJSON(t, "POST", "/api/v1/locks/shared/acquire", `{"hold_seconds": 60, "wait_seconds": 10}`, http.StatusOK, &got)
-		done <- got
+		done <- b.do(t, adminUser, "POST", "/api/v1/locks/shared/acquire", `{"hold_seconds": 60, "wait_seconds": 10}`)
 	}()
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond) // let b start waiting; the test holds either way
 	a.doJSON(t, "POST", "/api/v1/locks/shared/release", "", http.StatusOK, &lock)
 	select {
-	case got := <-done:
+	case rec := <-done:
+		var got map[string]interface{}
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &got) != nil {
+			t.Fatalf("node b's waiting acquire: %d %s", rec.Code, rec.Body.String())
+		}
 		if got["holder_name"] != "node-b" {
 			t.Fatalf("after release node b got %v", got)
 		}
