@@ -2,13 +2,10 @@ import React from 'react';
 
 import {createClient} from './api/client';
 import {consoleSiteUrl} from './api/siteUrl';
-import {id as pluginId} from './manifest';
 import {createChangeFeed} from './status/changeFeed';
+import {statusChangedEvent} from './status/statusEvent';
 import type {MattermostPlugin, PluginRegistry, WebAppStore} from './types/mattermost';
 import {Panel} from './ui/Panel';
-
-// The server publishes status_changed; the web app prefixes plugin events.
-export const statusChangedEvent = `custom_${pluginId}_status_changed`;
 
 export class ClusterDemoPlugin implements MattermostPlugin {
     initialize(registry: PluginRegistry, store: WebAppStore): void {

@@ -149,12 +149,24 @@ describe('dist/main.js in the Mattermost web app', () => {
 describe('dist/dashboard.js on the standalone page', () => {
     it('mounts the panel into #root with its own React and the page\'s sub-path', async () => {
         const p = page('https://mm.example.com/chat/plugins/clusterdemo/dashboard');
+        // jsdom's WebSocket would really connect; record the attempt instead.
+        const sockets: string[] = [];
+        class FakeWebSocket {
+            constructor(url: string) {
+                sockets.push(url);
+            }
+            close() {
+                return undefined;
+            }
+        }
+        p.win.WebSocket = FakeWebSocket as unknown as typeof WebSocket;
         p.win.eval(readBundle('dashboard.js'));
         const root = p.win.document.getElementById('root')!;
         await until(() => root.querySelector('table') !== null, 'the dashboard to render');
         expect(root.querySelector('main')?.textContent).toContain('Locks');
         expect(p.win.React).toBeUndefined();
         expect(p.fetches[0].url).toBe('https://mm.example.com/chat/plugins/clusterdemo/api/v1/status');
+        expect(sockets).toEqual(['wss://mm.example.com/chat/api/v4/websocket']);
         expect(p.errors).toEqual([]);
         p.win.close();
     });

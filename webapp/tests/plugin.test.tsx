@@ -1,7 +1,8 @@
 import {act, render, screen} from '@testing-library/react';
 import React from 'react';
 
-import {ClusterDemoPlugin, statusChangedEvent} from '../src/plugin';
+import {ClusterDemoPlugin} from '../src/plugin';
+import {statusChangedEvent} from '../src/status/statusEvent';
 import type {PluginRegistry, WebSocketMessage} from '../src/types/mattermost';
 
 import {wireStatus} from './fixtures';
