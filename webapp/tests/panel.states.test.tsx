@@ -66,7 +66,7 @@ describe('panel states', () => {
         act(() => changes.notify());
         const banner = await screen.findByText(/Could not load the cluster status/);
         expect(banner).toHaveTextContent('The server answered with status 502.');
-        expect(banner).toHaveTextContent('Showing the last status received.');
+        expect(banner).toHaveTextContent(/Showing the last status received \(generated (just now|\d+ s ago)\)\./);
         expect(screen.getByText('demo-1')).toBeInTheDocument();
 
         reply = () => ({status: 200, body: wireStatus({locks: [wireLock('after-retry', 'node-a')]})});
@@ -83,7 +83,7 @@ describe('panel states', () => {
         renderPanel(server, noPoll);
         const banner = await screen.findByRole('alert');
         expect(banner).toHaveTextContent('Could not load the cluster status: KV store unavailable');
-        expect(banner).not.toHaveTextContent('Showing the last status received.');
+        expect(banner).not.toHaveTextContent('Showing the last status');
 
         reply = () => ({status: 200, body: wireStatus()});
         await click(screen.getByRole('button', {name: 'Retry'}));

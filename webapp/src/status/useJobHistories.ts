@@ -1,4 +1,4 @@
-import {useEffect, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 
 import type {ClusterClient} from '../api/client';
 import type {Job, Run} from '../api/types';
@@ -45,11 +45,13 @@ export function useJobHistories(client: ClusterClient, jobs: Job[]): Map<string,
         }
     }, [client, jobs]);
 
-    const merged = new Map(histories);
-    for (const job of jobs) {
-        if (job.history !== null) {
-            merged.set(job.name, job.history);
+    return useMemo(() => {
+        const merged = new Map(histories);
+        for (const job of jobs) {
+            if (job.history !== null) {
+                merged.set(job.name, job.history);
+            }
         }
-    }
-    return merged;
+        return merged;
+    }, [histories, jobs]);
 }

@@ -58,9 +58,7 @@ export function Panel({client, changes, pollMs}: PanelProps) {
     const [message, announce] = useAnnouncer();
     const actions = useActions(announce, refresh);
 
-    // histories is a fresh Map each render; its contents decide the colours.
-    const historyKey = JSON.stringify(Array.from(histories.entries()).map(([job, runs]) => [job, runs.map((r) => r.node)]));
-    const directory = useMemo(() => directoryFor(status, histories), [status, historyKey]); // eslint-disable-line react-hooks/exhaustive-deps
+    const directory = useMemo(() => directoryFor(status, histories), [status, histories]);
 
     const previous = useRef<Status | null>(null);
     useEffect(() => {
@@ -163,7 +161,13 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                 <div className='cd-banner' role='alert'>
                     <p>
                         {`Could not load the cluster status: ${error.message}`}
-                        {status && ' Showing the last status received.'}
+                        {status && (
+                            <>
+                                {' Showing the last status received (generated '}
+                                <Ago at={status.generatedAt} now={now}/>
+                                {').'}
+                            </>
+                        )}
                     </p>
                     <button
                         type='button'
