@@ -74,7 +74,7 @@ describe('client', () => {
         const {server, client} = make(() => ({status: 200, body: {...wireJob('slow'), history: [{node: 'n1', started_at: null, duration_ms: 8000, error: null}]}}));
         const job = await client.getJob('slow');
         expect(server.requests[0].path).toBe('/jobs/slow');
-        expect(job.history).toEqual([{node: 'n1', startedAt: null, durationMs: 8000, error: null}]);
+        expect(job.history).toEqual([{node: 'n1', startedAt: null, durationMs: 8000, error: null, summary: null}]);
     });
 });
 

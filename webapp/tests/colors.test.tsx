@@ -71,13 +71,14 @@ describe('colour per node: on the panel', () => {
         const history = [
             {node: 'node-a-name', started_at: iso(t0 - 30000), duration_ms: 100, error: null},
             {node: 'node-b-name', started_at: iso(t0 - 20000), duration_ms: 100, error: 'boom'},
-            {node: 'node-c-name', started_at: iso(t0 - 10000), duration_ms: 100, error: null},
-        ];
+            {node: 'node-c-name', started_at: iso(t0 - 10000), duration_ms: 100, error: null, summary: '3 nodes alive'},
+            {node: 'node-a-name', started_at: iso(t0 - 1000), duration_ms: null, error: null},
+        ].reverse(); // the server lists newest first
         const server = fakeServer((req) => (req.path === '/status' ?
             {status: 200, body: status} :
             {status: 200, body: {...wireJob('quick'), history}}));
         renderPanel(server, {pollMs: 3600000});
-        await screen.findByRole('list', {name: 'Last 3 runs of quick, oldest first'});
+        await screen.findByRole('list', {name: 'Last 4 runs of quick, oldest first'});
 
         const colorsByNode = new Map<string, Set<string>>();
         const marked = document.querySelectorAll<HTMLElement>('[data-node]');
@@ -93,13 +94,14 @@ describe('colour per node: on the panel', () => {
         expect(distinct.size).toBe(3);
 
         // Every place a node appears carries its mark: nodes table (3), the
-        // header, lock holders (3), running on, last run, history (3).
-        expect(marked.length).toBe(12);
+        // header, lock holders (3), running on, last run, history (4).
+        expect(marked.length).toBe(13);
         const runs = screen.getAllByRole('listitem');
         expect(runs.map((r) => r.textContent)).toEqual([
             'node-a-name, 30 s ago, 100 ms, ok',
             'node-b-name, 20 s ago, 100 ms, failed: boom✕',
-            'node-c-name, 10 s ago, 100 ms, ok',
+            'node-c-name, 10 s ago, 100 ms, ok, 3 nodes alive',
+            'node-a-name, 1 s ago, running',
         ]);
     });
 });

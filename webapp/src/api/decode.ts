@@ -109,6 +109,7 @@ export function decodeRun(value: unknown): Run {
         startedAt: optionalTime(o, 'started_at'),
         durationMs: optionalNumber(o, 'duration_ms'),
         error: optionalString(o, 'error'),
+        summary: optionalString(o, 'summary'),
     };
 }
 

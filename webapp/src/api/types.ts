@@ -29,8 +29,13 @@ export interface Lock {
 export interface Run {
     node: string;
     startedAt: number | null;
+
+    // Null while the run is still going.
     durationMs: number | null;
     error: string | null;
+
+    // What the run reported (the digest job's count, say); optional.
+    summary: string | null;
 }
 
 export interface Job {

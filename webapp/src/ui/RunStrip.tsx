@@ -16,8 +16,22 @@ function describe(run: Run, nodeLabel: string, now: number): string {
     if (run.durationMs !== null) {
         parts.push(formatDuration(run.durationMs));
     }
-    parts.push(run.error ? `failed: ${run.error}` : 'ok');
+    if (run.error) {
+        parts.push(`failed: ${run.error}`);
+    } else {
+        parts.push(run.durationMs === null ? 'running' : 'ok');
+    }
+    if (run.summary) {
+        parts.push(run.summary);
+    }
     return parts.join(', ');
+}
+
+function runClass(run: Run): string {
+    if (run.error) {
+        return 'cd-run cd-run-failed';
+    }
+    return run.durationMs === null ? 'cd-run cd-run-running' : 'cd-run';
 }
 
 // A short history of a job's last runs, each cell in its node's colour; a
@@ -40,7 +54,7 @@ export function RunStrip({job, runs, now}: {job: string; runs: Run[] | undefined
                 return (
                     <li
                         key={`${run.startedAt ?? 'x'}-${i}`}
-                        className={run.error ? 'cd-run cd-run-failed' : 'cd-run'}
+                        className={runClass(run)}
                         style={{backgroundColor: node?.color}}
                         data-node={node?.key}
                         title={label}

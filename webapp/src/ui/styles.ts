@@ -44,6 +44,7 @@ export const panelCss = `
 .cd-strip { display: flex; gap: 2px; list-style: none; margin: 0; padding: 0; }
 .cd-run { width: 14px; height: 18px; border-radius: 2px; border: 1px solid rgba(var(--cd-fg-rgb), 0.3); font-size: 11px; line-height: 16px; text-align: center; color: #000; font-weight: 700; }
 .cd-run-failed { outline: 2px solid var(--cd-error); outline-offset: -2px; }
+.cd-run-running { border-style: dashed; opacity: 0.6; }
 .cd-form { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 12px; margin: 8px 0; }
 .cd-field { display: flex; flex-direction: column; gap: 2px; max-width: 320px; }
 .cd-field label { font-weight: 600; }
