@@ -48,6 +48,9 @@ function directoryFor(status: Status | null, histories: Map<string, {node: strin
     for (const runs of histories.values()) {
         refs.push(...runs.map((r) => r.node).filter(Boolean));
     }
+    if (status.stress) {
+        refs.push(...status.stress.acquisitions.map((a) => a.node).filter(Boolean));
+    }
     return new NodeDirectory(status.nodes, refs);
 }
 
