@@ -137,7 +137,8 @@ func TestPostgresRestartUnderStress(t *testing.T) {
 		result = s
 		return !s.Running && s.ID == started.ID, fmt.Sprintf("%+v", s)
 	})
-	t.Logf("stress result: %+v", result)
+	t.Logf("stress result: acquisitions %v, handoff p50 %s ms, p99 %s ms, overlaps %d, errors %d",
+		result.Acquisitions, fmtMillis(result.HandoffP50MS), fmtMillis(result.HandoffP99MS), result.Overlaps, result.Errors)
 	if result.Overlaps != 0 || result.OverlapSeen {
 		t.Errorf("the stress run saw overlapping holders: %+v", result)
 	}
@@ -180,6 +181,13 @@ func stressStatus(n *localcluster.Node) (apiStress, error) {
 		return apiStress{}, fmt.Errorf("node %d's GET /status has no stress run: %s", n.Index, r)
 	}
 	return *status.Stress, nil
+}
+
+func fmtMillis(ms *float64) string {
+	if ms == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%.1f", *ms)
 }
 
 func allPositive(counts map[string]int64) bool {
