@@ -230,3 +230,18 @@ func TestDashboardScriptMissingFromBundleIs404(t *testing.T) {
 	}
 	assertErrorBody(t, rec.Body.Bytes())
 }
+
+// A store failure is a 500 with a JSON error, and the API recovers with it.
+func TestStoreFailureIs500AndRecovers(t *testing.T) {
+	n := startNode(t, kvtest.NewStore(), "node-a", quietConfig())
+	n.api.SetDown(true)
+	for _, path := range []string{"/api/v1/status", "/api/v1/nodes", "/api/v1/locks", "/api/v1/jobs"} {
+		rec := n.do(t, adminUser, "GET", path, "")
+		if rec.Code != http.StatusInternalServerError {
+			t.Errorf("GET %s with the store down: %d, want 500", path, rec.Code)
+		}
+		assertErrorBody(t, rec.Body.Bytes())
+	}
+	n.api.SetDown(false)
+	n.doJSON(t, "GET", "/api/v1/status", "", http.StatusOK, nil)
+}

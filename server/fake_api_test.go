@@ -30,10 +30,11 @@ const (
 type fakeAPI struct {
 	*kvtest.Instance
 
-	mu     sync.Mutex
-	events []map[string]interface{}
-	posts  []*model.Post
-	warns  []string
+	mu      sync.Mutex
+	events  []map[string]interface{}
+	posts   []*model.Post
+	warns   []string
+	postErr *model.AppError // when set, CreatePost fails with it
 }
 
 func (f *fakeAPI) LogWarn(msg string, keyValuePairs ...interface{}) {
@@ -59,6 +60,9 @@ func (f *fakeAPI) PublishWebSocketEvent(event string, payload map[string]interfa
 func (f *fakeAPI) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.postErr != nil {
+		return nil, f.postErr
+	}
 	f.posts = append(f.posts, post)
 	return post, nil
 }
@@ -95,7 +99,12 @@ func quietConfig() *configuration {
 // the test ends.
 func startNode(t *testing.T, store *kvtest.Store, name string, cfg *configuration) *testNode {
 	t.Helper()
-	api := &fakeAPI{Instance: store.Instance()}
+	return startNodeWithAPI(t, &fakeAPI{Instance: store.Instance()}, name, cfg)
+}
+
+// startNodeWithAPI is startNode over a fake the test has prepared.
+func startNodeWithAPI(t *testing.T, api *fakeAPI, name string, cfg *configuration) *testNode {
+	t.Helper()
 	bundle := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(bundle, "webapp", "dist"), 0o755); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattermost/mattermost-server/v5/model"
+
 	"github.com/clusterdemo/clusterdemo/server/cluster"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
@@ -168,5 +170,30 @@ func TestHistoryMarksLostRuns(t *testing.T) {
 	}
 	if history[1].Node != "node-dead" || history[1].DurationMS != nil || history[1].Error == nil || *history[1].Error != lostRunError {
 		t.Errorf("lost run %+v", history[1])
+	}
+}
+
+// A digest that cannot post records the failure as the run's outcome.
+func TestDigestPostFailureIsTheRunsError(t *testing.T) {
+	store := kvtest.NewStore()
+	cfg := defaultConfiguration()
+	cfg.DigestInterval = 100 * time.Millisecond
+	cfg.DigestChannelID = "channel0000000000000000000"
+	api := &fakeAPI{Instance: store.Instance()}
+	api.postErr = model.NewAppError("CreatePost", "test.refused", nil, "channel archived", http.StatusForbidden)
+	a := startNodeWithAPI(t, api, "node-a", cfg)
+	eventually(t, 10*time.Second, "a failed digest run is recorded", func() bool {
+		history, _ := a.svc.jobs.History(jobDigest)
+		for _, r := range history {
+			if r.Finished && strings.Contains(r.Err, "posting the digest") && strings.Contains(r.Err, "channel archived") {
+				return true
+			}
+		}
+		return false
+	})
+	var job jobJSON
+	a.doJSON(t, "GET", "/api/v1/jobs/digest", "", http.StatusOK, &job)
+	if job.LastError == nil || !strings.Contains(*job.LastError, "posting the digest") {
+		t.Errorf("last_error %v", job.LastError)
 	}
 }
