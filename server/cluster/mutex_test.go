@@ -147,10 +147,12 @@ func TestLostSignalOnRefreshFailure(t *testing.T) {
 
 func TestRefreshKeepsLeaseAlive(t *testing.T) {
 	s, ins := newCluster(2, false)
-	m := NewMutexWithConfig(ins[0], "long", MutexConfig{TTL: time.Second})
+	// TTL 2 s: refresh every second, with half a second of slack before
+	// the deadline, enough for a loaded machine running the race detector.
+	m := NewMutexWithConfig(ins[0], "long", MutexConfig{TTL: 2 * time.Second})
 	m.Lock()
 	other := NewMutex(ins[1], "long")
-	deadline := time.Now().Add(2500 * time.Millisecond) // 2.5 TTLs
+	deadline := time.Now().Add(4500 * time.Millisecond) // 2.25 TTLs
 	for time.Now().Before(deadline) {
 		if ok, _ := other.TryLock(); ok {
 			t.Fatal("another instance got a lock whose holder kept refreshing")
