@@ -34,6 +34,10 @@ const (
 
 	stressWorkersPerNode = 2
 	stressPollPeriod     = time.Second
+	// stressProgressPeriod paces the interim results of a running node.
+	stressProgressPeriod = time.Second
+	// stressResultTTL keeps a node's result for a day.
+	stressResultTTL = 24 * 60 * 60
 	// The marker expires before a dead holder's lease would (TTL 15 s), so
 	// a node killed inside the critical section is not taken for an overlap.
 	stressHoldMarkerTTL = 10
@@ -245,13 +249,34 @@ func (d *stressDemo) take(run stressRun) {
 			d.work(ctx, run, worker, record)
 		}(fmt.Sprintf("%s/%d", self.ID, w))
 	}
-	workers.Wait()
-
-	mu.Lock()
-	defer mu.Unlock()
-	if err := kvSetJSON(d.api, stressResultPrefix+self.ID, result, 24*60*60); err != nil {
-		d.api.LogError("clusterdemo: recording stress result failed", "err", err.Error())
+	// While the run lasts, publish the counts so far every progress
+	// period, so the panel shows the run live; the final write follows.
+	save := func() {
+		mu.Lock()
+		snapshot := result
+		snapshot.Handoffs = append([]int64(nil), result.Handoffs...)
+		mu.Unlock()
+		if err := kvSetJSON(d.api, stressResultPrefix+self.ID, snapshot, stressResultTTL); err != nil {
+			d.api.LogError("clusterdemo: recording stress result failed", "err", err.Error())
+		}
 	}
+	finished := make(chan struct{})
+	go func() {
+		workers.Wait()
+		close(finished)
+	}()
+	ticker := time.NewTicker(stressProgressPeriod)
+	defer ticker.Stop()
+	for running := true; running; {
+		select {
+		case <-finished:
+			running = false
+		case <-ticker.C:
+			save()
+			d.publish(changeStress, run.ID)
+		}
+	}
+	save()
 	d.publish(changeStress, run.ID)
 }
 

@@ -89,3 +89,17 @@ func TestPercentile(t *testing.T) {
 		t.Error("percentile of nothing is not null")
 	}
 }
+
+// A running stress run shows its counts so far, not only at the end.
+func TestStressRunShowsProgressWhileRunning(t *testing.T) {
+	a := startNode(t, kvtest.NewStore(), "node-a", quietConfig())
+	a.doJSON(t, "POST", "/api/v1/stress", `{"seconds": 30}`, http.StatusAccepted, nil)
+	var status statusJSON
+	eventually(t, 10*time.Second, "interim acquisitions while the run lasts", func() bool {
+		a.doJSON(t, "GET", "/api/v1/status", "", http.StatusOK, &status)
+		return status.Stress != nil && status.Stress.Running && status.Stress.Acquisitions["node-a"] > 0
+	})
+	if status.Stress.FinishedAt != nil {
+		t.Errorf("running run has finished_at %v", *status.Stress.FinishedAt)
+	}
+}
