@@ -234,9 +234,7 @@ func (j *Job) run(rec *jobRecord, request []byte) error {
 	}
 
 	r := Run{Job: j.key, Node: node, StartedAt: start}
-	if j.config.OnRunStarted != nil {
-		j.config.OnRunStarted(r)
-	}
+	j.notify("OnRunStarted", j.config.OnRunStarted, r)
 	runErr := j.invoke()
 	r.Duration = time.Since(start)
 	lost := false
@@ -254,9 +252,7 @@ func (j *Job) run(rec *jobRecord, request []byte) error {
 	if runErr != "" {
 		j.api.LogError("cluster: job run failed", "job", j.key, "err", runErr)
 	}
-	if j.config.OnRunFinished != nil {
-		j.config.OnRunFinished(r)
-	}
+	j.notify("OnRunFinished", j.config.OnRunFinished, r)
 	if lost {
 		// Another instance may hold the lock and write the record now; the
 		// instance that next takes the lock records this run as lost.
@@ -297,4 +293,17 @@ func (j *Job) invoke() (errText string) {
 		return err.Error()
 	}
 	return ""
+}
+
+// notify calls a run hook; a panicking hook is logged, never fatal.
+func (j *Job) notify(hook string, f func(Run), r Run) {
+	if f == nil {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			j.api.LogError("cluster: job hook panicked", "job", j.key, "hook", hook, "panic", fmt.Sprint(p))
+		}
+	}()
+	f(r)
 }
