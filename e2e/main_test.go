@@ -80,7 +80,8 @@ func runSuite(m *testing.M) int {
 
 	// The reaper is started before any node: if this process dies in any way
 	// (a panic in a test, go test's timeout, SIGKILL), it stops the nodes.
-	reaper, err := startReaper(clusterDir, runDir)
+	database := fmt.Sprintf("clusterdemo_e2e_%d", os.Getpid())
+	reaper, err := startReaper(clusterDir, runDir, database)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
@@ -103,7 +104,6 @@ func runSuite(m *testing.M) int {
 			os.Exit(2)
 		}
 	}()
-	database := fmt.Sprintf("clusterdemo_e2e_%d", os.Getpid())
 	began := time.Now()
 	cluster, err := localcluster.Start(ctx, localcluster.Config{
 		Version:     version,
@@ -124,12 +124,8 @@ func runSuite(m *testing.M) int {
 		if err := cluster.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "e2e: stopping the cluster:", err)
 		}
-		dropCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = cluster.Postgres.Start(dropCtx) // a failed test may have left it stopped
-		if err := cluster.Postgres.DropDatabase(dropCtx, database); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e: dropping the database:", err)
-		}
+		// The reaper, finishing after this, drops the database and makes
+		// sure PostgreSQL runs.
 	}()
 	t := cluster.Timings
 	fmt.Printf("e2e: cluster up in %v (postgres %v, server build %v, node 1 %v, other nodes %v, plugin install %v)\n",

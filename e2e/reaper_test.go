@@ -18,12 +18,16 @@ import (
 // The reaper is a second copy of the test binary, in its own session, that
 // waits for the suite's process to end however it ends, then stops the nodes
 // left in the cluster folder (by the pid files localcluster writes, checked
-// against /proc) and starts PostgreSQL again if a test was stopped while it
-// was down. Deferred calls cover a normal exit; they do not run when a test
+// against /proc), starts PostgreSQL again if a test was stopped while it was
+// down, and drops the run's database. Deferred calls cover a normal exit; they do not run when a test
 // panics, when go test's -timeout fires, or on SIGKILL. The reaper does.
 
 // reaperEnv names the cluster folder; its presence makes TestMain a reaper.
-const reaperEnv = "CLUSTERDEMO_E2E_REAPER"
+// reaperDatabaseEnv names the run's database, which the reaper drops.
+const (
+	reaperEnv         = "CLUSTERDEMO_E2E_REAPER"
+	reaperDatabaseEnv = "CLUSTERDEMO_E2E_REAPER_DATABASE"
+)
 
 type reaper struct {
 	cmd  *exec.Cmd
@@ -31,15 +35,16 @@ type reaper struct {
 	done chan struct{}
 }
 
-// startReaper starts the reaper for clusterDir, logging to runDir/reaper.log.
-func startReaper(clusterDir, runDir string) (*reaper, error) {
+// startReaper starts the reaper for clusterDir and database, logging to
+// runDir/reaper.log.
+func startReaper(clusterDir, runDir, database string) (*reaper, error) {
 	logFile, err := os.Create(filepath.Join(runDir, "reaper.log"))
 	if err != nil {
 		return nil, err
 	}
 	defer logFile.Close()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), reaperEnv+"="+clusterDir)
+	cmd.Env = append(os.Environ(), reaperEnv+"="+clusterDir, reaperDatabaseEnv+"="+database)
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -82,9 +87,16 @@ func runReaper(clusterDir string) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := localcluster.EnsurePostgres(ctx, func(f string, a ...any) { fmt.Printf("reaper: "+f+"\n", a...) }); err != nil {
+	pg, err := localcluster.EnsurePostgres(ctx, func(f string, a ...any) { fmt.Printf("reaper: "+f+"\n", a...) })
+	if err != nil {
 		fmt.Println("reaper: PostgreSQL:", err)
 		return 1
+	}
+	if database := os.Getenv(reaperDatabaseEnv); database != "" {
+		if err := pg.DropDatabase(ctx, database); err != nil {
+			fmt.Println("reaper: dropping the database:", err)
+			return 1
+		}
 	}
 	fmt.Println("reaper: done")
 	return 0
