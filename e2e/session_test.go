@@ -16,9 +16,9 @@ import (
 // webSession is a login as the web app makes it: the cookies Mattermost
 // sets on POST /api/v4/users/login.
 type webSession struct {
-	Token  string `json:"token"`   // MMAUTHTOKEN
+	Token  string `json:"token"`  // MMAUTHTOKEN
 	UserID string `json:"userId"` // MMUSERID
-	CSRF   string `json:"csrf"`    // MMCSRF, echoed in X-CSRF-Token
+	CSRF   string `json:"csrf"`   // MMCSRF, echoed in X-CSRF-Token
 }
 
 // loginWeb signs account in on n with a plain HTTP request and returns the
