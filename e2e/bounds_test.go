@@ -18,10 +18,6 @@ const (
 	// lockHandoffBound: after a release through node 1, node 2 acquires
 	// within 1 s (issue 6, check 2).
 	lockHandoffBound = 1 * time.Second
-	// nodeAliveWindow is how long the node registry keeps calling a node
-	// alive after its last heartbeat (three 5 s heartbeat periods).
-	nodeAliveWindow = 15 * time.Second
-	nodeHeartbeat   = 5 * time.Second
 	// dbRecoveryBound: everything resumes within 30 s of the database's
 	// return (issue 6, check 6).
 	dbRecoveryBound = 30 * time.Second

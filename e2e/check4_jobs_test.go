@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -122,6 +123,20 @@ func TestJobsRunOncePerInterval(t *testing.T) {
 		if w.count() == 0 {
 			t.Errorf("node %d's websocket carried no plugin event in %v", w.node, jobWatchWindow)
 		}
+	}
+
+	// The shape of a job with its history, as the contract names it.
+	r := call(t, suite.node(2), suite.admin(), http.MethodGet, "/api/v1/jobs/quick", nil)
+	var job apiJob
+	expect(t, "GET /api/v1/jobs/quick", r, http.StatusOK, &job)
+	requireKeys(t, "job quick", r.body, append(jobKeys, "history")...)
+	var shaped struct {
+		History []json.RawMessage `json:"history"`
+	}
+	if err := json.Unmarshal(r.body, &shaped); err != nil || len(shaped.History) == 0 {
+		t.Errorf("GET /api/v1/jobs/quick has no history after %v of runs: %s", jobWatchWindow, r)
+	} else {
+		requireKeys(t, "a run of quick", shaped.History[0], runKeys...)
 	}
 
 	t.Run("run now", func(t *testing.T) {

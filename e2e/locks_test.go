@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/clusterdemo/clusterdemo/build/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
@@ -94,16 +93,4 @@ func describeLocks(locks []apiLock) string {
 		parts = append(parts, l.String())
 	}
 	return "[" + strings.Join(parts, "; ") + "]"
-}
-
-// waitLockFree polls n until it shows lock name free, within bound.
-func waitLockFree(t *testing.T, n *localcluster.Node, name string, bound time.Duration) time.Duration {
-	t.Helper()
-	return eventually(t, fmt.Sprintf("node %d shows lock %s free", n.Index, name), bound, func() (bool, string) {
-		lock, err := lockSeenBy(n, name)
-		if err != nil {
-			return false, err.Error()
-		}
-		return !lock.Held, lock.String()
-	})
 }
