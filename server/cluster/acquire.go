@@ -37,7 +37,7 @@ func (q *queue) attempt(cfg MutexConfig) (*holding, time.Duration, error) {
 		}
 		cur, appErr := q.inst.get.KVGet(q.key)
 		if fence != nil {
-			if err := <-fence; err != nil && appErr == nil {
+			if err := <-fence; err != nil && err != errCorruptCounter && appErr == nil {
 				return nil, 0, err
 			}
 		}
@@ -63,13 +63,17 @@ func (q *queue) insert(cfg MutexConfig) (*holding, time.Duration, error) {
 	q.mu.Unlock()
 	if !known && q.inst.get != nil {
 		c, err := q.readCounter()
-		if err != nil {
+		switch {
+		case err == errCorruptCounter:
+			// Go on unfenced; confirmFence reports it.
+		case err != nil:
 			return nil, 0, err
+		default:
+			fence, known = c, true
+			q.mu.Lock()
+			q.view.setFence(c)
+			q.mu.Unlock()
 		}
-		fence, known = c, true
-		q.mu.Lock()
-		q.view.setFence(c)
-		q.mu.Unlock()
 	}
 
 	now := time.Now()

@@ -25,10 +25,15 @@ func decodeCounter(b []byte) (uint64, error) {
 	}
 	n, err := strconv.ParseUint(string(b), 10, 64)
 	if err != nil {
-		return 0, errors.New("fencing counter is not a number: " + strconv.Quote(string(b)))
+		return 0, errCorruptCounter
 	}
 	return n, nil
 }
+
+// errCorruptCounter: the counter key holds something else than a number
+// (written by hand?). The lock keeps working, unfenced (token 0), until the
+// key is deleted or fixed; it must never stop the lock being taken.
+var errCorruptCounter = errors.New("fencing counter is not a number")
 
 // advanceCounter moves the counter from `from` to `to` if it still holds
 // `from`.

@@ -171,7 +171,9 @@ func (j *Job) checkAndRun() (time.Time, error) {
 	defer j.mutex.Unlock()
 
 	rec, err := readJobRecord(j.api, j.key)
-	if err != nil {
+	if err == errCorruptJobRecord {
+		j.api.LogError("cluster: job metadata unreadable; treating the job as never run", "job", j.key)
+	} else if err != nil {
 		return time.Time{}, err
 	}
 	request, appErr := j.api.KVGet(runNowKey(j.key))

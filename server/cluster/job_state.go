@@ -74,10 +74,15 @@ func readJobRecord(api JobPluginAPI, key string) (jobRecord, error) {
 		return r, nil
 	}
 	if err := json.Unmarshal(b, &r); err != nil {
-		return r, errors.New("cluster: unreadable job metadata: " + err.Error())
+		return jobRecord{}, errCorruptJobRecord
 	}
 	return r, nil
 }
+
+// errCorruptJobRecord: the job's metadata key holds something that is not
+// a job record. The job treats it as never run (and overwrites it) rather
+// than stop for good.
+var errCorruptJobRecord = errors.New("cluster: unreadable job metadata")
 
 // writeJobRecord stores r. Only the holder of the job's lock writes, so a
 // plain set is enough.

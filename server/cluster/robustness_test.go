@@ -106,3 +106,44 @@ func TestJobSurvivesKVErrorsAndPanickingHooks(t *testing.T) {
 		t.Fatal("job did not run after the store recovered")
 	}
 }
+
+func TestCorruptFencingCounterDoesNotBlockTheLock(t *testing.T) {
+	s, ins := newCluster(1, false)
+	if _, err := ins[0].KVSetWithOptions(fenceKey("c"), []byte("garbage"), model.PluginKVSetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMutex(ins[0], "c")
+	lockWithin(t, m, 5*time.Second)
+	if l, _ := m.Lease(); l.FencingToken != 0 {
+		t.Fatalf("token %d from a corrupt counter", l.FencingToken)
+	}
+	m.Unlock()
+	if v, _ := s.Value(fenceKey("c")); string(v) != "garbage" {
+		t.Fatalf("counter overwritten: %q", v)
+	}
+}
+
+func TestCorruptJobMetadataIsOverwrittenNotFatal(t *testing.T) {
+	_, ins := newCluster(1, false)
+	if _, err := ins[0].KVSetWithOptions(jobMetaKey("corrupt"), []byte("{not json"), model.PluginKVSetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := InspectJob(ins[0], "corrupt"); err == nil {
+		t.Fatal("InspectJob hid corrupt metadata")
+	}
+	ran := make(chan struct{}, 1)
+	j, err := Schedule(ins[0], "corrupt", JobConfig{Interval: time.Hour}, func() { ran <- struct{}{} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	select {
+	case <-ran:
+	case <-time.After(5 * time.Second):
+		t.Fatal("job with corrupt metadata never ran")
+	}
+	eventually(t, 5*time.Second, "metadata rewritten", func() bool {
+		st, err := InspectJob(ins[0], "corrupt")
+		return err == nil && st.Runs == 1
+	})
+}
