@@ -13,7 +13,7 @@ import (
 // and releasing demo locks.
 
 // lockKind classifies a lock name.
-func (s *service) lockKind(name string, demo bool) string {
+func lockKind(name string, demo bool) string {
 	switch {
 	case isJobLock(name):
 		return lockKindJob
@@ -70,7 +70,7 @@ func (s *service) Locks() ([]lockJSON, error) {
 			return nil, err
 		}
 		state.Name = n
-		out = append(out, lockJSONFrom(state, s.lockKind(n, demo[n])))
+		out = append(out, lockJSONFrom(state, lockKind(n, demo[n])))
 	}
 	return out, nil
 }
@@ -89,7 +89,7 @@ func (s *service) Lock(name string) (lock lockJSON, found bool, err error) {
 		return lockJSON{}, false, err
 	}
 	state.Name = name
-	return lockJSONFrom(state, s.lockKind(name, demo)), true, nil
+	return lockJSONFrom(state, lockKind(name, demo)), true, nil
 }
 
 func (s *service) knownHere(name string) bool {
