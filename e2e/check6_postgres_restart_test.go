@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +145,24 @@ func TestPostgresRestartUnderStress(t *testing.T) {
 	}
 	if !allPositive(result.Acquisitions) || len(result.Acquisitions) != len(selves) {
 		t.Errorf("the stress run's acquisitions per node are incomplete: %v", result.Acquisitions)
+	}
+
+	// No job ran twice at once across the outage: the runs that finished
+	// cleanly never overlap. (A run cut short by a lost lease is recorded
+	// with its error and may end after its successor began.)
+	for name := range shortJobs {
+		job, err := getJob(node1, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var clean []apiRun
+		for _, r := range job.History {
+			if r.Error == nil && r.DurationMS != nil {
+				clean = append(clean, r)
+			}
+		}
+		sort.Slice(clean, func(i, j int) bool { return clean[i].StartedAt.Before(*clean[j].StartedAt) })
+		checkNoOverlap(t, name, clean)
 	}
 
 	// No plugin crash: a restarted plugin would register under a new id.
