@@ -147,3 +147,35 @@ func TestCorruptJobMetadataIsOverwrittenNotFatal(t *testing.T) {
 		return err == nil && st.Runs == 1
 	})
 }
+
+// A database restart: every KV call fails for a while. The holder is told
+// its lease is lost, waiters back off and keep waiting, and after the store
+// comes back the lock is taken again; nobody gives up for good.
+func TestStoreOutage(t *testing.T) {
+	_, ins := newCluster(2, true)
+	holder := NewMutexWithConfig(ins[0], "outage", MutexConfig{TTL: time.Second})
+	holder.Lock()
+	waiter := NewMutex(ins[1], "outage")
+	got := make(chan struct{})
+	go func() { waiter.Lock(); close(got) }()
+
+	for _, in := range ins {
+		in.SetDown(true)
+	}
+	select {
+	case <-holder.Lost():
+	case <-time.After(5 * time.Second):
+		t.Fatal("holder not told its lease was lost during the outage")
+	}
+	holder.Unlock() // its delete fails too; the lease lapses
+	time.Sleep(500 * time.Millisecond)
+	for _, in := range ins {
+		in.SetDown(false)
+	}
+	select {
+	case <-got:
+	case <-time.After(15 * time.Second):
+		t.Fatal("waiter never got the lock after the store came back")
+	}
+	waiter.Unlock()
+}
