@@ -14,7 +14,7 @@ import (
 // Check 1: the plugin is active on every node; GET /api/v1/nodes from each
 // node lists all nodes, alive.
 func TestInstall(t *testing.T) {
-	for _, n := range suite.cluster.Nodes {
+	for _, n := range suite.active {
 		plugins, resp := suite.cluster.AdminClient(n).GetPlugins()
 		if resp.Error != nil {
 			t.Fatalf("node %d: GET /api/v4/plugins: %s", n.Index, resp.Error.Error())
@@ -31,7 +31,7 @@ func TestInstall(t *testing.T) {
 	selves := suite.healthy(t)
 	ids := map[string]bool{}
 	for i, self := range selves {
-		n := suite.cluster.Nodes[i]
+		n := suite.active[i]
 		// A node is named after its listen port (host:port) unless the
 		// administrator overrides the host name; the suite does not.
 		if !strings.HasSuffix(self.Name, ":"+strconv.Itoa(n.Port)) {
@@ -43,7 +43,7 @@ func TestInstall(t *testing.T) {
 		ids[self.ID] = true
 	}
 
-	for _, n := range suite.cluster.Nodes {
+	for _, n := range suite.active {
 		r := call(t, n, suite.admin(), http.MethodGet, "/api/v1/nodes", nil)
 		var raw []json.RawMessage
 		var nodes []apiNode

@@ -33,7 +33,7 @@ func TestJobsRunOncePerInterval(t *testing.T) {
 	// Each round asks the next node: both must tell the same story.
 	round := 0
 	collect := func() {
-		n := suite.cluster.Nodes[round%len(suite.cluster.Nodes)]
+		n := suite.active[round%len(suite.active)]
 		round++
 		for name := range shortJobs {
 			job, err := getJob(n, name)

@@ -55,7 +55,7 @@ func TestSecurity(t *testing.T) {
 
 	t.Run("no session is 401, non-admin is 403", func(t *testing.T) {
 		for _, rt := range contractRoutes {
-			for _, n := range suite.cluster.Nodes {
+			for _, n := range suite.active {
 				expectJSONError(t, fmt.Sprintf("%s %s on node %d without a session", rt.method, rt.path, n.Index),
 					call(t, n, anonymous, rt.method, rt.path, rt.body), http.StatusUnauthorized)
 				expectJSONError(t, fmt.Sprintf("%s %s on node %d as the non-admin user", rt.method, rt.path, n.Index),

@@ -13,6 +13,7 @@ import (
 // lease TTL + 5 s another node's status shows the lock free, that node can
 // take it, and the dead node is shown not alive.
 func TestKillLockHolder(t *testing.T) {
+	suite.withNode3(t)
 	selves := suite.healthy(t)
 	node1, node2 := suite.node(1), suite.node(2)
 	name := uniqueLockName("e2e-kill")

@@ -57,8 +57,8 @@ func TestPostgresRestartUnderStress(t *testing.T) {
 		}
 		return true, ""
 	})
-	marks := make([]logMark, len(suite.cluster.Nodes))
-	for i, n := range suite.cluster.Nodes {
+	marks := make([]logMark, len(suite.active))
+	for i, n := range suite.active {
 		marks[i] = markLogs(n)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -79,7 +79,7 @@ func TestPostgresRestartUnderStress(t *testing.T) {
 	// the plugin serves requests with its database gone.
 	answers := map[int]int{}
 	for time.Since(downAt) < dbOutage {
-		for _, n := range suite.cluster.Nodes {
+		for _, n := range suite.active {
 			if r, err := try(n, suite.admin(), http.MethodGet, "/api/v1/status", nil); err == nil {
 				answers[r.status]++
 			}
@@ -97,7 +97,7 @@ func TestPostgresRestartUnderStress(t *testing.T) {
 	// both nodes answer and see each other alive, a job runs, a lock is taken.
 	remaining := func() time.Duration { return dbRecoveryBound - time.Since(backAt) }
 	eventually(t, "both nodes answering and alive after the database returned", remaining(), func() (bool, string) {
-		for _, n := range suite.cluster.Nodes {
+		for _, n := range suite.active {
 			_, nodes, err := selfOf(n)
 			if err != nil {
 				return false, err.Error()

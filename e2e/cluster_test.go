@@ -60,22 +60,22 @@ func selfOf(n *localcluster.Node) (apiNode, []apiNode, error) {
 // It returns each node's plugin identity, by node index - 1.
 func (e *env) healthy(t *testing.T) []apiNode {
 	t.Helper()
-	for _, n := range e.cluster.Nodes {
+	for _, n := range e.active {
 		if !n.Running() {
 			t.Logf("node %d is down (left so by an earlier test); starting it", n.Index)
 			e.startNode(t, n)
 		}
 	}
-	selves := make([]apiNode, len(e.cluster.Nodes))
+	selves := make([]apiNode, len(e.active))
 	eventually(t, "every node running the plugin and seeing every node alive", nodeStartBound, func() (bool, string) {
-		for i, n := range e.cluster.Nodes {
+		for i, n := range e.active {
 			self, _, err := selfOf(n)
 			if err != nil {
 				return false, err.Error()
 			}
 			selves[i] = self
 		}
-		for _, n := range e.cluster.Nodes {
+		for _, n := range e.active {
 			_, nodes, err := selfOf(n)
 			if err != nil {
 				return false, err.Error()
@@ -140,6 +140,22 @@ func (e *env) startNode(t *testing.T, n *localcluster.Node) apiNode {
 		}
 		self = s
 		return true, ""
+	})
+	return self
+}
+
+// withNode3 starts node 3 and makes it part of the cluster until t ends,
+// then stops it (gracefully) again.
+func (e *env) withNode3(t *testing.T) apiNode {
+	t.Helper()
+	node3 := e.node(3)
+	self := e.startNode(t, node3)
+	e.active = append(e.active[:activeNodes:activeNodes], node3)
+	t.Cleanup(func() {
+		e.active = e.active[:activeNodes]
+		if err := node3.Stop(); err != nil {
+			t.Errorf("stopping node 3: %v", err)
+		}
 	})
 	return self
 }

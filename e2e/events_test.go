@@ -36,8 +36,8 @@ const statusChangedEvent = "custom_" + pluginID + "_status_changed"
 // watchNodes connects a watcher to every node; they close when t ends.
 func watchNodes(t *testing.T) []*eventWatcher {
 	t.Helper()
-	watchers := make([]*eventWatcher, 0, len(suite.cluster.Nodes))
-	for _, n := range suite.cluster.Nodes {
+	watchers := make([]*eventWatcher, 0, len(suite.active))
+	for _, n := range suite.active {
 		url := strings.Replace(n.URL, "http://", "ws://", 1)
 		client, appErr := model.NewWebSocketClient4(url, suite.cluster.AdminToken)
 		if appErr != nil {

@@ -66,10 +66,10 @@ func jobSettings(style keyStyle) map[string]any {
 // the System Console does; the other checks only need short intervals.
 func useShortJobIntervals(t *testing.T, style keyStyle) {
 	t.Helper()
-	for _, n := range suite.cluster.Nodes {
+	for _, n := range suite.active {
 		patchPluginSettings(t, n, jobSettings(style))
 	}
-	for _, n := range suite.cluster.Nodes {
+	for _, n := range suite.active {
 		eventually(t, fmt.Sprintf("node %d's jobs on the configured intervals", n.Index), configApplyBound, func() (bool, string) {
 			r, err := try(n, suite.admin(), http.MethodGet, "/api/v1/jobs", nil)
 			if err != nil {

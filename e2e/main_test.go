@@ -33,11 +33,18 @@ type env struct {
 	// channelID is a channel of the demo team both users belong to, where
 	// slash commands are executed.
 	channelID string
+	// active are the nodes the cluster runs with: nodes 1 and 2, plus node 3
+	// while a test that needs it runs (see withNode3).
+	active []*localcluster.Node
 }
 
 const (
-	pluginID     = "clusterdemo"
-	clusterNodes = 2
+	pluginID = "clusterdemo"
+	// The suite's cluster has two nodes. A third is started with them and
+	// stopped at once, so the failure checks can bring it back (withNode3):
+	// with three nodes, two survive a kill and can contend.
+	clusterNodes = 3
+	activeNodes  = 2
 	// fullSuiteVersion runs every check; other versions run the subset the
 	// issue names (see requireFullSuite).
 	fullSuiteVersion = localcluster.DefaultVersion
@@ -132,7 +139,14 @@ func runSuite(m *testing.M) int {
 		time.Since(began).Round(time.Millisecond), t.Postgres.Round(time.Millisecond), t.ServerBuild.Round(time.Millisecond),
 		t.FirstNode.Round(time.Millisecond), t.OtherNodes.Round(time.Millisecond), t.PluginInstall.Round(time.Millisecond))
 
-	suite = &env{cluster: cluster, version: version, root: root, runDir: runDir}
+	suite = &env{cluster: cluster, version: version, root: root, runDir: runDir, active: cluster.Nodes[:activeNodes]}
+	for _, spare := range cluster.Nodes[activeNodes:] {
+		fmt.Printf("e2e: stopping node %d until a check needs it\n", spare.Index)
+		if err := spare.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: stopping spare node %d: %v\n", spare.Index, err)
+			return 1
+		}
+	}
 	if err := suite.prepare(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: preparing the cluster:", err)
 		fmt.Fprintln(os.Stderr, cluster.LogTails(40))
