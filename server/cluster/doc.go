@@ -101,8 +101,8 @@
 // lease insert and the counter advance (in parallel), and the
 // compare-and-delete. The widely used implementation spends two; the third
 // call buys the fencing token. The first Lock of a name on an instance also
-// reads the lock and the counter (one round trip). A held lock costs one
-// timer (no goroutine) and a refresh every TTL/2.
+// reads the lock and the counter (one round trip). A held lock costs two
+// timers (refresh and lost-deadline; no goroutine) and a refresh every TTL/2.
 //
 // # Long names
 //

@@ -15,7 +15,8 @@ import (
 type JobConfig struct {
 	// Interval is the period of execution for the job: a run starts no
 	// sooner than Interval after the previous run started, anywhere in the
-	// cluster. It must be positive.
+	// cluster (as judged by the node clocks: a node whose clock runs ahead
+	// may start up to that difference early). It must be positive.
 	Interval time.Duration
 
 	// OnRunStarted and OnRunFinished, when set, are called on the instance

@@ -18,7 +18,13 @@
 //   - reads and lists never see expired rows; KVList orders by key and pages
 //     with page*perPage, perPage<=0 meaning 10;
 //   - every successful set also deletes the legacy row stored under the
-//     SHA-256 of the key, and KVGet falls back to that legacy row.
+//     SHA-256 of the key, and KVGet falls back to that legacy row;
+//   - expiry is judged by the clock of the node serving the call (see
+//     Instance.SetClockOffset).
+//
+// Where PostgreSQL and MySQL differ (MySQL reports a compare-and-set whose
+// new value equals the old one as matching only after an extra SELECT), the
+// fake gives the answer both drivers end up with.
 //
 // Several Instances share one Store, as plugin instances on several nodes
 // share one database. The Store can inject errors (before or after the write
