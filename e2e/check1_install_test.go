@@ -52,9 +52,15 @@ func TestInstall(t *testing.T) {
 		for i, node := range raw {
 			requireKeys(t, fmt.Sprintf("node %d's node list, entry %d", n.Index, i), node, nodeKeys...)
 		}
-		// The database is fresh: exactly the running nodes are registered.
-		if len(nodes) != len(selves) {
-			t.Errorf("node %d lists %d nodes, the cluster has %d: %s", n.Index, len(nodes), len(selves), describeNodes(nodes))
+		// The database is fresh, so besides the running nodes only node 3,
+		// started with them and stopped since, may have left a record:
+		// Mattermost 6.7.2 closes its database before it deactivates
+		// plugins on shutdown, so the plugin cannot remove it there.
+		if extra := len(nodes) - len(selves); extra != 0 {
+			t.Logf("node %d lists %d nodes beside the %d running: %s", n.Index, extra, len(selves), describeNodes(nodes))
+			if deactivatesWithDatabase(suite.version) || extra > len(suite.cluster.Nodes)-activeNodes {
+				t.Errorf("node %d lists %d nodes, the cluster runs %d: %s", n.Index, len(nodes), len(selves), describeNodes(nodes))
+			}
 		}
 		for i, want := range selves {
 			got, ok := findNode(nodes, want.ID)

@@ -180,6 +180,14 @@ func bundlePath(root string) (string, error) {
 	return path, nil
 }
 
+// deactivatesWithDatabase reports whether a Mattermost version deactivates
+// plugins before it closes its database on shutdown, so that OnDeactivate can
+// still release locks and remove the node record. 6.7.2's Server.Shutdown
+// closes the store first and stops the plugins after.
+func deactivatesWithDatabase(version string) bool {
+	return version != "6.7.2"
+}
+
 // requireFullSuite skips a check that the issue runs on the default
 // Mattermost version only.
 func requireFullSuite(t *testing.T) {
