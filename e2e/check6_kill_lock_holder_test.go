@@ -20,6 +20,14 @@ func TestKillLockHolder(t *testing.T) {
 	mustAcquire(t, node2, selves[1], name, 600)
 
 	killedAt := kill(t, node2)
+	// Right after the kill the lease still stands: nothing tells the store
+	// its holder died, so no one may take the lock before it expires.
+	var refusal apiErrorBody
+	expect(t, "acquire through node 1 right after the kill", acquire(t, node1, name, 30, 0), http.StatusConflict, &refusal)
+	if refusal.Lock == nil || refusal.Lock.ExpiresAt == nil || refusal.Lock.HolderID == nil || *refusal.Lock.HolderID != selves[1].ID {
+		t.Fatalf("the 409 right after the kill does not show the dead node's lease: %+v", refusal)
+	}
+	lastExpiry := *refusal.Lock.ExpiresAt
 	bound := leaseTTL + failoverSlack
 	var last apiStatus
 	eventually(t, fmt.Sprintf("node 1's status showing %s free and node 2 not alive", name), bound, func() (bool, string) {
@@ -43,6 +51,9 @@ func TestKillLockHolder(t *testing.T) {
 	t.Logf("node 1 showed the lock free and node 2 gone %v after the kill", time.Since(killedAt).Round(time.Millisecond))
 
 	lock := mustAcquire(t, node1, selves[0], name, 30)
+	if lock.AcquiredAt.Before(lastExpiry.Add(-timestampRounding)) {
+		t.Errorf("node 1 took the lock at %s, before the dead node's lease expired at %s: two holders at once", fmtTime(lock.AcquiredAt), fmtTime(&lastExpiry))
+	}
 	if since := time.Since(killedAt); since > bound {
 		t.Errorf("node 1 took the lock %v after the kill, beyond the lease TTL + slack (%v)", since, bound)
 	}
