@@ -196,9 +196,9 @@ func (q *queue) observeHeld(cur []byte) time.Duration {
 
 	q.announceWaiting(rec.Nonce, now)
 
-	wait := pollWithoutEvents
+	wait := tuning().pollWithoutEvents
 	if events {
-		wait = pollWithEvents
+		wait = tuning().pollWithEvents
 	}
 	// A lease that will lapse before the next poll is worth a look when it
 	// does (its holder may have died).

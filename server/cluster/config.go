@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"math/rand"
+	"sync/atomic"
 	"time"
 )
 
@@ -41,43 +42,63 @@ func (c MutexConfig) withDefaults() MutexConfig {
 
 func (c MutexConfig) expireInSeconds() int64 { return int64(c.TTL / time.Second) }
 
-// Timing of waiting and fairness. Variables, not constants, only so tests of
-// this package can shorten them; nothing outside the package can change them.
-var (
+// timings are the waiting and fairness knobs. They are not options: the
+// values below are the design. Tests of this package swap them (atomically,
+// since goroutines of earlier tests may still read them) to run faster.
+type timings struct {
 	// pollWithoutEvents is how often a waiting instance looks at a held lock
 	// when it has no proof that cluster events reach it: about 4.5 KV calls
 	// a second, under the budget of 5 per waiting instance and name, for a
 	// median wake-up of about 110 ms after a release.
-	pollWithoutEvents = 220 * time.Millisecond
+	pollWithoutEvents time.Duration
 	// pollWithEvents is the safety-net poll when releases are announced by
 	// cluster events (an event can be lost).
-	pollWithEvents = 2 * time.Second
+	pollWithEvents time.Duration
 	// maxErrorBackoff caps the wait after consecutive KV errors.
-	maxErrorBackoff = 5 * time.Second
+	maxErrorBackoff time.Duration
 	// localBatch bounds how long an instance keeps handing the lock from one
 	// local goroutine to the next once another instance is known to wait.
-	localBatch = 100 * time.Millisecond
+	localBatch time.Duration
 	// yieldWithEvents and yieldWithoutEvents are how long the local waiters
 	// of an instance that released the lock for fairness hold back, so the
 	// waiting instance can take it. Without events that instance only finds
 	// out at its next poll, hence the longer window.
-	yieldWithEvents    = 150 * time.Millisecond
-	yieldWithoutEvents = 2 * pollWithoutEvents
+	yieldWithEvents, yieldWithoutEvents time.Duration
 	// announceEvery is how often a waiting instance repeats its "waiting"
 	// cluster event; a holder forgets a waiter not heard of for
 	// 3*announceEvery.
-	announceEvery = time.Second
+	announceEvery time.Duration
 	// markerTTLSeconds and markerCheckEvery drive the waiting marker used
 	// without cluster events (see the package documentation): a waiter
 	// writes it once per holder it waits for and deletes it when done; the
 	// expiry only bounds the life of a marker whose writer died.
-	markerTTLSeconds = int64(60)
-	markerCheckEvery = 100 * time.Millisecond
+	markerTTLSeconds int64
+	markerCheckEvery time.Duration
 	// skewMargin is subtracted from a lease's lifetime when this instance
 	// judges whether it still holds it: the store judges expiry by the clock
 	// of whichever Mattermost node serves the call.
-	skewMargin = 500 * time.Millisecond
-)
+	skewMargin time.Duration
+}
+
+var defaultTimings = timings{
+	pollWithoutEvents:  220 * time.Millisecond,
+	pollWithEvents:     2 * time.Second,
+	maxErrorBackoff:    5 * time.Second,
+	localBatch:         100 * time.Millisecond,
+	yieldWithEvents:    150 * time.Millisecond,
+	yieldWithoutEvents: 440 * time.Millisecond, // two polls
+	announceEvery:      time.Second,
+	markerTTLSeconds:   60,
+	markerCheckEvery:   100 * time.Millisecond,
+	skewMargin:         500 * time.Millisecond,
+}
+
+var currentTimings atomic.Pointer[timings]
+
+func init() { currentTimings.Store(&defaultTimings) }
+
+// tuning returns the timings in force.
+func tuning() *timings { return currentTimings.Load() }
 
 // jitter returns d ± 20%, so that instances that started waiting together do
 // not poll together.

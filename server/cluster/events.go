@@ -63,10 +63,10 @@ func (q *queue) onRemoteWaiting(node string) {
 	}
 	now := time.Now()
 	q.mu.Lock()
-	q.view.noteRemoteWaiter(node, now, now.Add(3*announceEvery))
+	q.view.noteRemoteWaiter(node, now, now.Add(3*tuning().announceEvery))
 	// It may have looked just before we released, and missed the release:
 	// tell it again rather than let it sleep until its next poll.
-	tellFree := q.held == nil && !q.acquiring && now.Sub(q.view.lastRelease) < 3*announceEvery
+	tellFree := q.held == nil && !q.acquiring && now.Sub(q.view.lastRelease) < 3*tuning().announceEvery
 	holding := q.held != nil
 	fence := q.view.fence
 	q.mu.Unlock()
@@ -89,7 +89,7 @@ func (q *queue) onRemoteRelease(ev lockEvent) {
 		q.view.yieldUntil = time.Time{}
 	} else {
 		// Another instance was chosen; look again once it had its chance.
-		q.view.yieldUntil = time.Now().Add(yieldWithEvents)
+		q.view.yieldUntil = time.Now().Add(tuning().yieldWithEvents)
 	}
 	q.mu.Unlock()
 	q.nudge()
@@ -106,7 +106,7 @@ func (q *queue) announceRelease(fence uint64, designated string) {
 // events are not known to arrive. Both are repeated while waiting.
 func (q *queue) announceWaiting(holderNonce string, now time.Time) {
 	q.mu.Lock()
-	sendEvent := q.inst.pub != nil && (holderNonce != q.view.holderNonce || now.Sub(q.view.lastAnnounce) >= announceEvery)
+	sendEvent := q.inst.pub != nil && (holderNonce != q.view.holderNonce || now.Sub(q.view.lastAnnounce) >= tuning().announceEvery)
 	if sendEvent {
 		q.view.holderNonce, q.view.lastAnnounce = holderNonce, now
 	}
@@ -123,7 +123,7 @@ func (q *queue) announceWaiting(holderNonce string, now time.Time) {
 	}
 	if writeMarker {
 		// An upsert, never a failing insert.
-		_, _ = q.inst.api.KVSetWithOptions(q.wkey, []byte(q.inst.nodeNow().ID), model.PluginKVSetOptions{ExpireInSeconds: markerTTLSeconds})
+		_, _ = q.inst.api.KVSetWithOptions(q.wkey, []byte(q.inst.nodeNow().ID), model.PluginKVSetOptions{ExpireInSeconds: tuning().markerTTLSeconds})
 	}
 }
 
@@ -147,7 +147,7 @@ func (q *queue) publish(ev lockEvent) {
 // every markerCheckEvery, while this instance holds the lock and events are
 // not known to arrive. Called with q.mu held.
 func (q *queue) checkMarkerLocked(now time.Time) {
-	if q.inst.eventsSeen.Load() || q.inst.get == nil || q.view.markerReading || now.Sub(q.view.markerChecked) < markerCheckEvery {
+	if q.inst.eventsSeen.Load() || q.inst.get == nil || q.view.markerReading || now.Sub(q.view.markerChecked) < tuning().markerCheckEvery {
 		return
 	}
 	q.view.markerReading = true
@@ -160,7 +160,7 @@ func (q *queue) checkMarkerLocked(now time.Time) {
 		q.view.markerReading = false
 		if appErr == nil && v != nil && string(v) != me {
 			t := time.Now()
-			q.view.noteRemoteWaiter(string(v), t, t.Add(3*markerCheckEvery))
+			q.view.noteRemoteWaiter(string(v), t, t.Add(3*tuning().markerCheckEvery))
 		}
 	}()
 }

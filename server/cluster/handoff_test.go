@@ -98,7 +98,7 @@ func TestCrossInstanceHandoffWaitsWithoutFailedInserts(t *testing.T) {
 			got := make(chan struct{})
 			go func() { b.Lock(); close(got) }()
 			// Let b wait through several polls.
-			time.Sleep(4 * pollWithoutEvents)
+			time.Sleep(4 * tuning().pollWithoutEvents)
 			waiting := s.Stats()
 			if waiting.FailedInserts != 0 {
 				t.Fatalf("%d failed inserts while waiting for a held lock", waiting.FailedInserts)

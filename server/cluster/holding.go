@@ -34,6 +34,8 @@ type holding struct {
 	deadline   *time.Timer // closes lost at validUntil unless a refresh moved it
 	lost       chan struct{}
 	lostClosed bool
+	// lostByDeadline: lost because validUntil passed (tests read it).
+	lostByDeadline bool
 }
 
 func newHolding(q *queue, cfg MutexConfig, rec record, stored []byte, sentAt time.Time) *holding {
@@ -57,10 +59,10 @@ func newHolding(q *queue, cfg MutexConfig, rec record, stored []byte, sentAt tim
 // margin is how much earlier than the store this instance gives up a lease
 // it could not refresh: the clock skew allowance, at most a quarter TTL.
 func margin(cfg MutexConfig) time.Duration {
-	if m := cfg.TTL / 4; m < skewMargin {
+	if m := cfg.TTL / 4; m < tuning().skewMargin {
 		return m
 	}
-	return skewMargin
+	return tuning().skewMargin
 }
 
 func (h *holding) scheduleLocked(d time.Duration) {
@@ -84,7 +86,7 @@ func (h *holding) checkDeadline() {
 		h.state.Unlock()
 		return
 	}
-	h.lostClosed = true
+	h.lostClosed, h.lostByDeadline = true, true
 	close(h.lost)
 	h.state.Unlock()
 	h.q.inst.api.LogError("cluster: lock lease lost", "lock", h.q.name, "reason", "not refreshed before it would lapse")

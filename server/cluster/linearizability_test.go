@@ -103,11 +103,36 @@ var lockModel = porcupine.Model{
 
 // Randomized histories of Lock / TryLock / Unlock by several goroutines on
 // several instances, under injected errors (some applied despite the
-// error), per-instance latency and lease lapses, checked for
-// linearizability against the model above.
+// error), per-instance latency and injected lease lapses, checked for
+// linearizability against the model above. The default TTL means no refresh
+// happens; TestLinearizabilityWithRefreshes covers those.
 func TestLinearizability(t *testing.T) {
+	checkLinearizable(t, linearizabilityRun{name: "lin", duration: 2500 * time.Millisecond, lapseEvery: 25 * time.Millisecond,
+		minAcquisitions: 40})
+}
+
+// Short leases refreshed under errors and under partitions (an instance
+// cut off from the store for a while, so its refreshes fail until its lease
+// lapses on its own). A holder's lease counts as valid until the deadline it
+// was told it is lost at; after that another holder is allowed.
+func TestLinearizabilityWithRefreshes(t *testing.T) {
+	checkLinearizable(t, linearizabilityRun{name: "linr", duration: 5 * time.Second, ttl: time.Second, partitions: true,
+		lapseEvery: 400 * time.Millisecond, minAcquisitions: 10})
+}
+
+type linearizabilityRun struct {
+	name       string
+	duration   time.Duration
+	ttl        time.Duration // zero: the default
+	partitions bool
+	lapseEvery time.Duration // mean time between injected lapses
+	// minAcquisitions: fewer makes the history too thin to mean anything.
+	minAcquisitions int
+}
+
+func checkLinearizable(t *testing.T, run linearizabilityRun) {
 	seed := testSeed()
-	t.Logf("seed %d (replay the fault schedule: go test -run TestLinearizability -seed %d ./server/cluster)", seed, seed)
+	t.Logf("seed %d (replay the fault schedule: go test ./server/cluster -run '%s$' -args -seed %d)", seed, t.Name(), seed)
 	rng := rand.New(rand.NewSource(seed))
 	var rngMu sync.Mutex
 	rnd := func(n int) int {
@@ -117,8 +142,10 @@ func TestLinearizability(t *testing.T) {
 	}
 
 	// Waiters look often, so a stale holder's mistake would be seen.
-	defer func(a, b time.Duration) { pollWithoutEvents, pollWithEvents = a, b }(pollWithoutEvents, pollWithEvents)
-	pollWithoutEvents, pollWithEvents = 2*time.Millisecond, 5*time.Millisecond
+	fast := defaultTimings
+	fast.pollWithoutEvents, fast.pollWithEvents = 2*time.Millisecond, 5*time.Millisecond
+	currentTimings.Store(&fast)
+	defer currentTimings.Store(&defaultTimings)
 
 	s, ins := newCluster(3, false)
 	for i, in := range ins {
@@ -127,8 +154,9 @@ func TestLinearizability(t *testing.T) {
 			in.OnPluginClusterEvent(func(ev model.PluginClusterEvent) { HandleClusterEvent(in, ev) })
 		}
 		in.SetLatency(time.Duration(rnd(2000)) * time.Microsecond)
+		SetNode(in, Node{ID: in.ID, Name: in.ID})
 	}
-	key := lockKey("lin")
+	key := lockKey(run.name)
 	s.SetFault(func(c kvtest.Call) kvtest.Outcome {
 		if rnd(100) < 5 {
 			return kvtest.Outcome{Err: kvtest.InjectedError("linearizability"), Applied: rnd(2) == 0}
@@ -146,9 +174,14 @@ func TestLinearizability(t *testing.T) {
 		histMu.Unlock()
 	}
 	owners := map[string]int{} // lease nonce -> client
+	type grant struct {
+		client int
+		h      *holding
+	}
+	var grants []grant
 	var ownersMu sync.Mutex
 
-	deadline := time.Now().Add(2500 * time.Millisecond)
+	deadline := time.Now().Add(run.duration)
 	var wg sync.WaitGroup
 	// One, two and three clients on the three instances: a lone client
 	// releases through the store, the others also hand off locally.
@@ -156,7 +189,7 @@ func TestLinearizability(t *testing.T) {
 	clients := len(instanceOf)
 	for c := 0; c < clients; c++ {
 		c := c
-		m := NewMutex(ins[instanceOf[c]], "lin")
+		m := NewMutexWithConfig(ins[instanceOf[c]], run.name, MutexConfig{TTL: run.ttl})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -176,10 +209,11 @@ func TestLinearizability(t *testing.T) {
 				}
 				if got {
 					m.mu.Lock()
-					nonce := m.held.record().Nonce
+					h := m.held
 					m.mu.Unlock()
 					ownersMu.Lock()
-					owners[nonce] = c
+					owners[h.record().Nonce] = c
+					grants = append(grants, grant{c, h})
 					ownersMu.Unlock()
 				}
 				record(c, lockInput{kind: kind, client: c}, got, call, ts())
@@ -187,7 +221,11 @@ func TestLinearizability(t *testing.T) {
 					time.Sleep(time.Duration(rnd(3)) * time.Millisecond)
 					continue
 				}
-				time.Sleep(time.Duration(2000+rnd(25000)) * time.Microsecond)
+				hold := time.Duration(2000+rnd(25000)) * time.Microsecond
+				if run.ttl > 0 && rnd(10) < 3 {
+					hold = run.ttl/2 + time.Duration(rnd(int(run.ttl))) // across refreshes
+				}
+				time.Sleep(hold)
 				call = ts()
 				m.Unlock()
 				record(c, lockInput{kind: opUnlock, client: c}, nil, call, ts())
@@ -205,7 +243,7 @@ func TestLinearizability(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for time.Now().Before(deadline) {
-			time.Sleep(time.Duration(10+rnd(30)) * time.Millisecond)
+			time.Sleep(run.lapseEvery*2/5 + time.Duration(rnd(int(run.lapseEvery*6/5))))
 			call := ts()
 			v, ok := s.ExpireNow(key)
 			if ok {
@@ -213,6 +251,31 @@ func TestLinearizability(t *testing.T) {
 			}
 		}
 	}()
+	// The partitioner: now and then one instance loses the store for long
+	// enough that its lease lapses.
+	if run.partitions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				time.Sleep(time.Duration(300+rnd(600)) * time.Millisecond)
+				// Usually cut off the current holder's node.
+				in := ins[rnd(len(ins))]
+				if v, ok := s.Value(key); ok && rnd(4) > 0 {
+					if rec, err := decodeRecord(v); err == nil {
+						for _, cand := range ins {
+							if cand.ID == rec.Node.ID {
+								in = cand
+							}
+						}
+					}
+				}
+				in.SetDown(true)
+				time.Sleep(run.ttl/2 + time.Duration(rnd(int(run.ttl*3/4))))
+				in.SetDown(false)
+			}
+		}()
+	}
 	wg.Wait()
 	s.SetFault(nil)
 
@@ -227,6 +290,20 @@ func TestLinearizability(t *testing.T) {
 		}
 		history = append(history, porcupine.Operation{ClientId: clients, Input: lockInput{kind: opLapse, client: client}, Call: l.call, Return: l.ret})
 	}
+	// A lease its holder was told it lost at its deadline counts as lapsed
+	// from that deadline on: the store cannot expire it earlier (same clock
+	// here), and from then on the holder knows.
+	deadlineLapses := 0
+	for _, g := range grants {
+		g.h.state.Lock()
+		byDeadline, at := g.h.lostByDeadline, g.h.validUntil
+		g.h.state.Unlock()
+		if byDeadline {
+			deadlineLapses++
+			p := int64(at.Sub(start))
+			history = append(history, porcupine.Operation{ClientId: clients, Input: lockInput{kind: opLapse, client: g.client}, Call: p, Return: p})
+		}
+	}
 
 	acquired := 0
 	for _, op := range history {
@@ -234,15 +311,17 @@ func TestLinearizability(t *testing.T) {
 			acquired++
 		}
 	}
-	if acquired < 20 {
+	if acquired < run.minAcquisitions {
 		t.Fatalf("only %d acquisitions: the history is too thin to check (seed %d)", acquired, seed)
 	}
 	res := porcupine.CheckOperationsTimeout(lockModel, history, 30*time.Second)
 	switch res {
 	case porcupine.Illegal:
-		t.Fatalf("history of %d operations (%d acquisitions, %d lapses) is not linearizable; seed %d", len(history), acquired, len(lapses), seed)
+		t.Fatalf("history of %d operations (%d acquisitions, %d injected lapses, %d deadline losses) is not linearizable; seed %d",
+			len(history), acquired, len(lapses), deadlineLapses, seed)
 	case porcupine.Unknown:
 		t.Fatalf("linearizability check timed out on %d operations; seed %d", len(history), seed)
 	}
-	t.Logf("%d operations, %d acquisitions, %d lapses: linearizable; store %+v", len(history), acquired, len(lapses), s.Stats())
+	t.Logf("%d operations, %d acquisitions, %d injected lapses, %d deadline losses: linearizable; store %+v",
+		len(history), acquired, len(lapses), deadlineLapses, s.Stats())
 }

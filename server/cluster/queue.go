@@ -190,11 +190,11 @@ func (q *queue) acquireLoop() {
 
 func backoff(failures int) time.Duration {
 	d := 100 * time.Millisecond
-	for i := 1; i < failures && d < maxErrorBackoff; i++ {
+	for i := 1; i < failures && d < tuning().maxErrorBackoff; i++ {
 		d *= 2
 	}
-	if d > maxErrorBackoff {
-		d = maxErrorBackoff
+	if d > tuning().maxErrorBackoff {
+		d = tuning().maxErrorBackoff
 	}
 	return jitter(d)
 }
@@ -270,5 +270,5 @@ func (q *queue) mayKeepLocked(now time.Time) bool {
 	if !q.view.remoteWaitingLocked(now) {
 		return true
 	}
-	return now.Sub(q.view.batchStart) < localBatch
+	return now.Sub(q.view.batchStart) < tuning().localBatch
 }

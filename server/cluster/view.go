@@ -83,9 +83,9 @@ func (v *clusterView) releaseLocked(fair, events bool) (designated string) {
 	v.optimistic = !fair
 	if fair {
 		if events {
-			v.yieldUntil = now.Add(yieldWithEvents)
+			v.yieldUntil = now.Add(tuning().yieldWithEvents)
 		} else {
-			v.yieldUntil = now.Add(yieldWithoutEvents)
+			v.yieldUntil = now.Add(tuning().yieldWithoutEvents)
 		}
 	}
 	return designated
