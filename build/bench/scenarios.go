@@ -8,6 +8,13 @@ import (
 	"time"
 )
 
+// held and waitedThrough count what the scenarios do while
+// holding a lock (from one goroutine at a time, or atomically).
+var (
+	held          atomic.Int64
+	waitedThrough atomic.Int64
+)
+
 // uncontended: one goroutine locks and unlocks n times on one instance.
 // Returns the mean time and KV calls per Lock+Unlock, after one warm-up
 // pair (which is allowed to read the fencing counter).
@@ -15,11 +22,13 @@ func uncontended(im impl, n int, latency float64) (time.Duration, float64) {
 	s, ins := newCluster(1, latency, im.events)
 	m := im.newMutex(ins[0], "uncontended", im.events)
 	m.Lock()
+	held.Add(1)
 	m.Unlock()
 	before := s.Stats().Calls()
 	start := time.Now()
 	for i := 0; i < n; i++ {
 		m.Lock()
+		held.Add(1)
 		m.Unlock()
 	}
 	elapsed := time.Since(start)
@@ -130,6 +139,7 @@ func plainWaiting(im impl, waiters int, d time.Duration, latency float64, events
 		go func() {
 			defer wg.Done()
 			m.Lock()
+			waitedThrough.Add(1)
 			m.Unlock()
 		}()
 	}
@@ -168,12 +178,14 @@ func allocsPerLockUnlock(im impl, n int) float64 {
 	_, ins := newCluster(1, 0, im.events)
 	m := im.newMutex(ins[0], "allocs", im.events)
 	m.Lock()
+	held.Add(1)
 	m.Unlock()
 	var a, b runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&a)
 	for i := 0; i < n; i++ {
 		m.Lock()
+		held.Add(1)
 		m.Unlock()
 	}
 	runtime.ReadMemStats(&b)

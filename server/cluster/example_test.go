@@ -18,13 +18,14 @@ func newPluginAPI() *kvtest.Instance { return kvtest.NewStore().Instance() }
 func ExampleMutex() {
 	pluginAPI := newPluginAPI()
 
+	counter := 0
 	m := cluster.NewMutex(pluginAPI, "key")
 	m.Lock()
-	// critical section
+	counter++ // critical section
 	m.Unlock()
 
-	fmt.Println("done")
-	// Output: done
+	fmt.Println(counter)
+	// Output: 1
 }
 
 // The documented usage of a scheduled job.

@@ -39,6 +39,8 @@ type jobOnly struct{ kvOnly }
 
 func (j *jobOnly) KVGet(key string) ([]byte, *model.AppError) { return j.in.KVGet(key) }
 
+var _ JobPluginAPI = (*jobOnly)(nil)
+
 // eventually polls cond until it holds or the timeout passes.
 func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()

@@ -285,3 +285,35 @@ func TestJobLockIsKnownAndInspectable(t *testing.T) {
 	close(release)
 	_ = j.Close()
 }
+
+// The documented JobPluginAPI alone (no events) is enough for jobs.
+func TestJobWithTheDocumentedAPIOnly(t *testing.T) {
+	_, ins := newCluster(2, false)
+	var mu sync.Mutex
+	runs := 0
+	var jobs []*Job
+	for _, in := range ins {
+		j, err := Schedule(&jobOnly{kvOnly{in}}, "plain", JobConfig{Interval: time.Hour}, func() {
+			mu.Lock()
+			runs++
+			mu.Unlock()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs = append(jobs, j)
+	}
+	eventually(t, 5*time.Second, "one run", func() bool {
+		st, _ := InspectJob(ins[0], "plain")
+		return st.Runs == 1
+	})
+	time.Sleep(300 * time.Millisecond)
+	for _, j := range jobs {
+		_ = j.Close()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if runs != 1 {
+		t.Fatalf("%d runs of an hourly job on two instances", runs)
+	}
+}
