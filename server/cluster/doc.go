@@ -85,7 +85,7 @@
 //
 // Keeping the lock within one instance must not starve others. An instance
 // learns that another waits from that instance's "waiting" event (repeated
-// every second while it waits; no KV cost) or, without events, from a waiting
+// at its polls while it waits, at most once a second; no KV cost) or, without events, from a waiting
 // marker key ("mwait_" + name) the waiter writes once per holder it waits for
 // and deletes when done: one KV write per waiter and holder, plus one KVGet by
 // the holder at most every 100 ms while it hands the lock on locally. Once
