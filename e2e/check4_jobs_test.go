@@ -123,6 +123,9 @@ func TestJobsRunOncePerInterval(t *testing.T) {
 		if w.count() == 0 {
 			t.Errorf("node %d's websocket carried no plugin event in %v", w.node, jobWatchWindow)
 		}
+		if extra := w.oversharing(); len(extra) > 0 {
+			t.Errorf("node %d's status_changed events carry more than kind and name: %v", w.node, extra)
+		}
 	}
 
 	// The shape of a job with its history, as the contract names it.

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +30,7 @@ type eventWatcher struct {
 type pluginEvent struct {
 	at         time.Time
 	kind, name string
+	keys       []string // every key of the payload
 }
 
 const statusChangedEvent = "custom_" + pluginID + "_status_changed"
@@ -69,8 +71,13 @@ func (w *eventWatcher) record() {
 				continue
 			}
 			data := ev.GetData()
+			keys := make([]string, 0, len(data))
+			for k := range data {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
 			w.mu.Lock()
-			w.events = append(w.events, pluginEvent{at: time.Now(), kind: fmt.Sprint(data["kind"]), name: fmt.Sprint(data["name"])})
+			w.events = append(w.events, pluginEvent{at: time.Now(), kind: fmt.Sprint(data["kind"]), name: fmt.Sprint(data["name"]), keys: keys})
 			w.mu.Unlock()
 		case <-w.client.ResponseChannel:
 		case <-w.client.PingTimeoutChannel:
@@ -89,6 +96,20 @@ func (w *eventWatcher) saw(kind, name string, from, to time.Time) bool {
 		}
 	}
 	return false
+}
+
+// oversharing returns the events whose payload holds more than the kind of
+// change and the name: holders and nodes stay behind the admin-only API.
+func (w *eventWatcher) oversharing() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, ev := range w.events {
+		if strings.Join(ev.keys, ",") != "kind,name" {
+			out = append(out, fmt.Sprintf("%s %s: keys %v", ev.kind, ev.name, ev.keys))
+		}
+	}
+	return out
 }
 
 // count is the number of events recorded so far.
