@@ -80,7 +80,9 @@ func (v *clusterView) releaseLocked(fair, events bool) (designated string) {
 		delete(v.remoteWaiters, designated)
 	}
 	v.lastRelease = now
-	v.optimistic = !fair
+	// Believe it free only if nobody was told to take it: racing the
+	// designated instance would cost a failed insert.
+	v.optimistic = !fair && designated == ""
 	if fair {
 		if events {
 			v.yieldUntil = now.Add(tuning().yieldWithEvents)
