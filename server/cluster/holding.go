@@ -282,7 +282,13 @@ func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
 	}
 	h.done = true
 	h.ended() // the old holder unlocked; its lease has ended
-	return newHolding(h.q, cfg, rec, value, now), counter != nil && fr.ok
+	nh := newHolding(h.q, cfg, rec, value, now)
+	if time.Since(now) > cfg.TTL-margin(cfg) {
+		// As in insert: a token is only ours if the lease was valid when the
+		// counter reached it; after a stall, a refresh proves it.
+		go nh.refreshNow()
+	}
+	return nh, counter != nil && fr.ok
 }
 
 type fenceResult struct {
