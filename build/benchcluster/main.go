@@ -149,6 +149,20 @@ func run() error {
 	return write(*out, res)
 }
 
+// attempt runs one step and reports whether PostgreSQL restarted meanwhile.
+func (b *bench) attempt(run func() error) (restarted bool, err error) {
+	window, err := b.pg.open()
+	if err != nil {
+		return false, err
+	}
+	err = run()
+	seen, cerr := window.close()
+	if err == nil {
+		err = cerr
+	}
+	return seen.Restarts > 0, err
+}
+
 // quietDemo turns the plugin's demo jobs off on a node (each node keeps its
 // own config.json), so their lock traffic is not measured with ours, and
 // checks that it took: asking to run a demo job then answers 409. The key
@@ -174,6 +188,12 @@ func quietDemo(ctx context.Context, client *model.Client4, node *benchNode) erro
 	}
 }
 
+// step is one workload (for one implementation) or reading.
+type step struct {
+	name string
+	run  func() error
+}
+
 // measure runs every workload, each for both implementations, in issue 7's
 // order.
 func measure(ctx context.Context, b *bench, res *results) error {
@@ -182,10 +202,7 @@ func measure(ctx context.Context, b *bench, res *results) error {
 	for _, impl := range impls {
 		res.Impls[impl] = &implResults{}
 	}
-	steps := []struct {
-		name string
-		run  func() error
-	}{
+	steps := []step{
 		{"idle reading", func() (err error) { res.IdleBefore, err = b.runtime(ctx); return err }},
 		{"checking that the PostgreSQL log shows one deliberate duplicate-key error", func() error { return b.checkLogCounts(ctx) }},
 		{"KV call cost", func() (err error) { res.KVCost, err = b.kvCost(ctx); return err }},
@@ -223,39 +240,39 @@ func measure(ctx context.Context, b *bench, res *results) error {
 			return err
 		}},
 	}
-	for _, step := range perImpl {
+	for _, w := range perImpl {
 		for _, impl := range impls {
-			step, impl := step, impl
-			steps = append(steps, struct {
-				name string
-				run  func() error
-			}{step.name + ": " + impl, func() error { return step.run(impl, res.Impls[impl]) }})
+			steps = append(steps, step{w.name + ": " + impl, func() error { return w.run(impl, res.Impls[impl]) }})
 		}
 	}
-	steps = append(steps, struct {
-		name string
-		run  func() error
-	}{"idle reading after the workloads", func() (err error) {
+	steps = append(steps, step{"idle reading after the workloads", func() (err error) {
 		time.Sleep(b.plan.Settle)
 		res.IdleAfter, err = b.runtime(ctx)
 		return err
 	}})
 
-	for _, step := range steps {
-		b.logf("%s", step.name)
-		err := step.run()
-		if err != nil && ctx.Err() == nil {
+	for _, st := range steps {
+		b.logf("%s", st.name)
+		restarted, err := b.attempt(st.run)
+		if (err != nil || restarted) && ctx.Err() == nil {
 			// The PostgreSQL server is shared with other work on this
-			// machine and may restart under a workload: retry the step
+			// machine and may restart under a workload: run the step again
 			// once, on fresh names, and say so in the results.
-			res.Retries = append(res.Retries, fmt.Sprintf("%s: %v", step.name, err))
-			b.logf("%s failed (%v); retrying it once in 15 s", step.name, err)
+			why := "PostgreSQL restarted during it"
+			if err != nil {
+				why = err.Error()
+			}
+			res.Retries = append(res.Retries, fmt.Sprintf("%s (%s)", st.name, why))
+			b.logf("%s: %s; running it again in 15 s", st.name, why)
 			time.Sleep(15 * time.Second)
 			b.runID = model.NewId()[:8]
-			err = step.run()
+			restarted, err = b.attempt(st.run)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", step.name, err)
+			return fmt.Errorf("%s: %w", st.name, err)
+		}
+		if restarted {
+			res.Suspect = append(res.Suspect, st.name)
 		}
 	}
 	return nil

@@ -9,10 +9,13 @@ func notes(r *results) []string {
 		out = append(out, "QUICK RUN: shortened workloads to check the harness; these figures are not measurements.")
 	}
 	if r.WholeRun.Restarts > 0 {
-		out = append(out, fmt.Sprintf("PostgreSQL restarted %d time(s) during the run (it is shared with other work on this machine); figures of the workload running then are suspect.", r.WholeRun.Restarts))
+		out = append(out, fmt.Sprintf("PostgreSQL restarted %d time(s) during the run (it is shared with other work on this machine).", r.WholeRun.Restarts))
 	}
 	for _, retry := range r.Retries {
-		out = append(out, "Retried once after an error: "+retry)
+		out = append(out, "Run again, and the second run's figures kept: "+retry+".")
+	}
+	for _, step := range r.Suspect {
+		out = append(out, "SUSPECT: PostgreSQL restarted during "+step+" even when it was run again; its figures include the outage.")
 	}
 	for _, impl := range impls {
 		ir := r.Impls[impl]

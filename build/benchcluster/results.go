@@ -32,8 +32,10 @@ type results struct {
 	// WholeRun is the PostgreSQL log from the first workload to the last.
 	WholeRun pgErrors `json:"whole_run_db"`
 
-	// Retries names each workload that failed once and was run again.
+	// Retries names each workload that failed, or saw PostgreSQL restart,
+	// and was run again; Suspect those that saw a restart even then.
 	Retries []string `json:"retries"`
+	Suspect []string `json:"suspect"`
 
 	Table []row    `json:"table"`
 	Notes []string `json:"notes"`
