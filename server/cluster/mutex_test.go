@@ -270,3 +270,44 @@ func TestInspectLockFreeHeldAndLegacy(t *testing.T) {
 	}
 	_ = s
 }
+
+func TestInspectLocksInOrderAndUnreadable(t *testing.T) {
+	_, ins := newCluster(1, false)
+	var names []string
+	var held []*Mutex
+	for i := 0; i < 20; i++ {
+		n := strings.Repeat("n", i+1)
+		names = append(names, n)
+		if i%3 == 0 {
+			m := NewMutex(ins[0], n)
+			m.Lock()
+			held = append(held, m)
+		}
+	}
+	if _, err := ins[0].KVSetWithOptions(lockKey("garbled"), []byte("{nope"), atomicInsert()); err != nil {
+		t.Fatal(err)
+	}
+	names = append(names, "garbled")
+	states, err := InspectLocks(ins[0], names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range states {
+		if st.Name != names[i] {
+			t.Fatalf("state %d is %q, want %q", i, st.Name, names[i])
+		}
+		wantHeld := i < 20 && i%3 == 0 || names[i] == "garbled"
+		if st.Held != wantHeld {
+			t.Fatalf("%q held = %v, want %v", st.Name, st.Held, wantHeld)
+		}
+	}
+	if states[len(states)-1].HolderName != UnreadableHolder {
+		t.Fatalf("garbled lease shows %+v", states[len(states)-1])
+	}
+	if _, err := InspectLocks(ins[0], []string{"a", ""}); err == nil {
+		t.Fatal("empty name accepted")
+	}
+	for _, m := range held {
+		m.Unlock()
+	}
+}
