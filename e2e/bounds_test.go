@@ -47,3 +47,14 @@ const (
 // (OnConfigurationChange) and its jobs are rescheduled; closing a job waits
 // for a run in progress, up to the slow job's run time.
 const configApplyBound = 10 * time.Second
+
+const (
+	// gracefulStopBound: a node asked to stop (SIGTERM) finishes shutting
+	// down, plugins deactivated, within this. Mattermost gives each plugin
+	// 10 s to deactivate; the bound is below localcluster's 30 s grace
+	// before SIGKILL, so a hung shutdown is seen, not hidden by the kill.
+	gracefulStopBound = 20 * time.Second
+	// goroutineDumpBound: a Go server writes its goroutines and exits on
+	// SIGQUIT within this.
+	goroutineDumpBound = 5 * time.Second
+)

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -153,11 +155,41 @@ func (e *env) withNode3(t *testing.T) apiNode {
 	e.active = append(e.active[:activeNodes:activeNodes], node3)
 	t.Cleanup(func() {
 		e.active = e.active[:activeNodes]
-		if err := node3.Stop(); err != nil {
-			t.Errorf("stopping node 3: %v", err)
+		if _, err := stopGracefully(node3); err != nil {
+			t.Error(err)
 		}
 	})
 	return self
+}
+
+// stopGracefully stops n with SIGTERM, as an administrator would, and waits
+// up to gracefulStopBound. A node still running then has hung in its
+// shutdown: it gets SIGQUIT, so the Go runtime writes every goroutine of the
+// server to the node's console.log before exiting, and the hang is reported.
+// localcluster's Stop would SIGKILL it after its grace and leave no trace.
+func stopGracefully(n *localcluster.Node) (time.Duration, error) {
+	pid := n.Pid()
+	if pid == 0 {
+		return 0, nil
+	}
+	began := time.Now()
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		return 0, fmt.Errorf("node %d: SIGTERM: %w", n.Index, err)
+	}
+	for n.Running() && time.Since(began) < gracefulStopBound {
+		time.Sleep(pollPeriod)
+	}
+	took := time.Since(began)
+	if !n.Running() {
+		return took, n.Stop()
+	}
+	_ = syscall.Kill(pid, syscall.SIGQUIT)
+	for quitAt := time.Now(); n.Running() && time.Since(quitAt) < goroutineDumpBound; {
+		time.Sleep(pollPeriod)
+	}
+	_ = n.Stop()
+	return took, fmt.Errorf("node %d (pid %d) did not stop within %v of SIGTERM: its shutdown hung; SIGQUIT wrote its goroutines to %s",
+		n.Index, pid, gracefulStopBound, filepath.Join(n.Dir, "console.log"))
 }
 
 // kill ends node n with SIGKILL, as a crash would, and returns when it is dead.

@@ -127,12 +127,12 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: starting the cluster:", err)
 		return 1
 	}
+	// The reaper, finishing after this, drops the database and makes sure
+	// PostgreSQL runs.
 	defer func() {
 		if err := cluster.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "e2e: stopping the cluster:", err)
 		}
-		// The reaper, finishing after this, drops the database and makes
-		// sure PostgreSQL runs.
 	}()
 	t := cluster.Timings
 	fmt.Printf("e2e: cluster up in %v (postgres %v, server build %v, node 1 %v, other nodes %v, plugin install %v)\n",
@@ -142,8 +142,8 @@ func runSuite(m *testing.M) int {
 	suite = &env{cluster: cluster, version: version, root: root, runDir: runDir, active: cluster.Nodes[:activeNodes]}
 	for _, spare := range cluster.Nodes[activeNodes:] {
 		fmt.Printf("e2e: stopping node %d until a check needs it\n", spare.Index)
-		if err := spare.Stop(); err != nil {
-			fmt.Fprintf(os.Stderr, "e2e: stopping spare node %d: %v\n", spare.Index, err)
+		if _, err := stopGracefully(spare); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
 			return 1
 		}
 	}
@@ -153,7 +153,18 @@ func runSuite(m *testing.M) int {
 		return 1
 	}
 
-	return m.Run()
+	code := m.Run()
+	// Every node must still shut down cleanly after what the tests did.
+	for _, n := range cluster.Nodes {
+		took, err := stopGracefully(n)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: FAIL:", err)
+			code = 1
+		} else if took > 0 {
+			fmt.Printf("e2e: node %d stopped in %v\n", n.Index, took.Round(time.Millisecond))
+		}
+	}
+	return code
 }
 
 // bundlePath is CLUSTERDEMO_BUNDLE, or the bundle `make dist` writes for the
