@@ -62,8 +62,9 @@ func (m *Mutex) LockWithContext(ctx context.Context) error {
 }
 
 // TryLock makes one attempt to lock m and does not wait. It reports false
-// when the mutex is held or awaited (on this instance or another); the error
-// is a KV error, in which case the mutex is not locked.
+// when the mutex is held on any instance, or awaited on this one (jumping
+// the local queue would break its FIFO order). A non-nil error is a KV
+// error; the mutex is then not locked, and nothing is left in the store.
 func (m *Mutex) TryLock() (bool, error) {
 	h, err := m.q.tryLock(m.cfg)
 	if h == nil {
