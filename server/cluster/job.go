@@ -51,11 +51,11 @@ type Job struct {
 	callback func(ctx context.Context) error
 	mutex    *Mutex
 
-	ctx     context.Context
-	cancel  context.CancelFunc
-	done    chan struct{}
-	nudge   chan struct{}
-	closeMu sync.Once
+	ctx       context.Context
+	cancel    context.CancelFunc
+	done      chan struct{}
+	nudge     chan struct{}
+	closeOnce sync.Once
 }
 
 // Schedule creates a scheduled job: callback runs every config.Interval, on
@@ -107,7 +107,7 @@ func (j *Job) Name() string { return j.key }
 // return (its context is cancelled). Other instances keep the schedule.
 // It is safe to call more than once.
 func (j *Job) Close() error {
-	j.closeMu.Do(j.cancel)
+	j.closeOnce.Do(j.cancel)
 	<-j.done
 	return nil
 }
