@@ -191,3 +191,15 @@ func allocsPerLockUnlock(im impl, n int) float64 {
 	runtime.ReadMemStats(&b)
 	return float64(b.Mallocs-a.Mallocs) / float64(n)
 }
+
+// realisedLatency is the mean time one KV call of the fake really takes at
+// the configured latency.
+func realisedLatency(latency float64) time.Duration {
+	_, ins := newCluster(1, latency, false)
+	const n = 100
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		_, _ = ins[0].KVGet("probe")
+	}
+	return time.Since(start) / n
+}

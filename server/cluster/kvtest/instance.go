@@ -90,6 +90,9 @@ func (in *Instance) call(c Call, apply func() *model.AppError) *model.AppError {
 		out = fault(c)
 	}
 
+	// Half the round trip before the call takes effect, the rest after; the
+	// end is an absolute deadline so timer overshoot is paid once, not twice.
+	done := time.Now().Add(latency)
 	sleep(latency / 2)
 	s.mu.Lock()
 	var err *model.AppError
@@ -106,7 +109,7 @@ func (in *Instance) call(c Call, apply func() *model.AppError) *model.AppError {
 	in.mu.Lock()
 	count(&in.stats, c.Op, err)
 	in.mu.Unlock()
-	sleep(latency - latency/2)
+	sleep(time.Until(done))
 	return err
 }
 
