@@ -63,6 +63,7 @@ func (n noEvents) LogError(msg string, kv ...interface{})     { n.in.LogError(ms
 func newCluster(n int, latencyPerCall float64, events bool) (*kvtest.Store, []*kvtest.Instance) {
 	s := kvtest.NewStore()
 	s.SetLatency(msToDuration(latencyPerCall))
+	s.SetPreciseLatency(true)
 	ins := make([]*kvtest.Instance, n)
 	for i := range ins {
 		in := s.Instance()

@@ -85,7 +85,7 @@ func main() {
 	t.row("Goroutines per held lock", "", f2(goroutinesPerLock(oursImpl, 100)), f2(goroutinesPerLock(comparatorImpl, 100)), true)
 	t.row("Allocations per Lock+Unlock (fake store's included)", "", f1(allocsPerLockUnlock(oursImpl, 2000)), f1(allocsPerLockUnlock(comparatorImpl, 2000)), true)
 
-	fmt.Printf("KV fake at %.1f ms per call (realised: %.2f ms; sleep granularity on this machine adds the rest, equally for both);\n"+
+	fmt.Printf("KV fake at %.1f ms per call (measured: %.2f ms);\n"+
 		"handoff samples: ours %d, comparator %d; 4×2 runs of %v; plain waiting %v.\n\n",
 		*latency, ms(realisedLatency(*latency)), *samples, *compSamples, *duration, *waitFor)
 	t.print(os.Stdout)

@@ -2,6 +2,7 @@ package kvtest
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -73,7 +74,7 @@ func (in *Instance) SetClockOffset(d time.Duration) {
 func (in *Instance) call(c Call, apply func() *model.AppError) *model.AppError {
 	s := in.store
 	s.mu.Lock()
-	latency, fault := s.latency, s.fault
+	latency, fault, precise := s.latency, s.fault, s.precise
 	s.mu.Unlock()
 	in.mu.Lock()
 	down, clock := in.down, in.clock
@@ -93,7 +94,7 @@ func (in *Instance) call(c Call, apply func() *model.AppError) *model.AppError {
 	// Half the round trip before the call takes effect, the rest after; the
 	// end is an absolute deadline so timer overshoot is paid once, not twice.
 	done := time.Now().Add(latency)
-	sleep(latency / 2)
+	wait(time.Now().Add(latency/2), precise)
 	s.mu.Lock()
 	var err *model.AppError
 	if out.Err == nil || out.Applied {
@@ -109,13 +110,26 @@ func (in *Instance) call(c Call, apply func() *model.AppError) *model.AppError {
 	in.mu.Lock()
 	count(&in.stats, c.Op, err)
 	in.mu.Unlock()
-	sleep(time.Until(done))
+	wait(done, precise)
 	return err
 }
 
-func sleep(d time.Duration) {
-	if d > 0 {
+// timerSlack is how early a precise wait stops sleeping and starts yielding.
+const timerSlack = 1200 * time.Microsecond
+
+// wait returns at (or, without precise, some timer overshoot after) until.
+func wait(until time.Time, precise bool) {
+	if !precise {
+		if d := time.Until(until); d > 0 {
+			time.Sleep(d)
+		}
+		return
+	}
+	if d := time.Until(until) - timerSlack; d > 0 {
 		time.Sleep(d)
+	}
+	for time.Now().Before(until) {
+		runtime.Gosched()
 	}
 }
 
