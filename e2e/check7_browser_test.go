@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -74,6 +75,16 @@ func TestBrowserDashboard(t *testing.T) {
 	cmd.Env = append(os.Environ(), "CLUSTERDEMO_E2E_BROWSER="+string(params))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// node and the chromium it starts share a process group, ended as one
+	// on timeout; and node quits when its stdin closes, which the kernel
+	// does if this process dies.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
 	err = cmd.Run()
 	t.Logf("browser/dashboard.mjs:\n%s", out.String())
 	if err != nil {

@@ -166,6 +166,14 @@ async function asUser(context) {
     await page.close();
 }
 
+// The Go test holds our stdin open while it waits for us: when it ends, for
+// whatever reason, so do we (and playwright closes the browser it started).
+process.stdin.on('end', () => {
+    console.error('browser: the test that started this script is gone; quitting');
+    process.exit(3);
+});
+process.stdin.resume();
+
 async function main() {
     const userDataDir = mkdtempSync(join(tmpdir(), 'clusterdemo-e2e-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
@@ -195,6 +203,7 @@ async function main() {
         process.exit(1);
     }
     log('all checks passed');
+    process.exit(0); // stdin, read to notice the test's end, keeps node alive otherwise
 }
 
 main().catch((err) => {
