@@ -50,9 +50,11 @@ const configApplyBound = 10 * time.Second
 
 const (
 	// gracefulStopBound: a node asked to stop (SIGTERM) finishes shutting
-	// down, plugins deactivated, within this. Mattermost gives each plugin
-	// 10 s to deactivate; the bound is below localcluster's 30 s grace
-	// before SIGKILL, so a hung shutdown is seen, not hidden by the kill.
+	// down, plugins deactivated, within this. Mattermost 5.39's job watcher
+	// first sleeps a random 0-15 s and only then heeds a stop
+	// (jobs/jobs_watcher.go), so a node stopped soon after it started takes
+	// up to ~15 s. The bound is below localcluster's 30 s grace before
+	// SIGKILL, so a hung shutdown is seen, not hidden by the kill.
 	gracefulStopBound = 20 * time.Second
 	// goroutineDumpBound: a Go server writes its goroutines and exits on
 	// SIGQUIT within this.
