@@ -192,13 +192,16 @@ func stopGracefully(n *localcluster.Node) (time.Duration, error) {
 		n.Index, pid, gracefulStopBound, filepath.Join(n.Dir, "console.log"))
 }
 
-// kill ends node n with SIGKILL, as a crash would, and returns when it is dead.
+// kill ends node n with SIGKILL, as a crash would, with its plugin
+// processes, and returns when the server is dead.
 func kill(t *testing.T, n *localcluster.Node) time.Time {
 	t.Helper()
 	pid := n.Pid()
 	if err := n.Kill(); err != nil {
 		t.Fatalf("kill -9 node %d: %v", n.Index, err)
 	}
-	t.Logf("killed node %d (pid %d) with SIGKILL", n.Index, pid)
-	return time.Now()
+	killedAt := time.Now()
+	plugins := killProcessesUnder(n.Dir)
+	t.Logf("killed node %d (pid %d) and its plugin processes %v with SIGKILL", n.Index, pid, plugins)
+	return killedAt
 }

@@ -18,9 +18,11 @@ import (
 // The reaper is a second copy of the test binary, in its own session, that
 // waits for the suite's process to end however it ends, then stops the nodes
 // left in the cluster folder (by the pid files localcluster writes, checked
-// against /proc), starts PostgreSQL again if a test was stopped while it was
-// down, and drops the run's database. Deferred calls cover a normal exit; they do not run when a test
-// panics, when go test's -timeout fires, or on SIGKILL. The reaper does.
+// against /proc) and any process whose executable lies in that folder (the
+// plugins of a node killed mid-test), starts PostgreSQL again if a test was
+// stopped while it was down, and drops the run's database. Deferred calls
+// cover a normal exit; they do not run when a test panics, when go test's
+// -timeout fires, or on SIGKILL. The reaper does.
 
 // reaperEnv names the cluster folder; its presence makes TestMain a reaper.
 // reaperDatabaseEnv names the run's database, which the reaper drops.
@@ -84,6 +86,9 @@ func runReaper(clusterDir string) int {
 	}
 	if err != nil {
 		fmt.Println("reaper:", err)
+	}
+	if strays := killProcessesUnder(clusterDir); len(strays) > 0 {
+		fmt.Printf("reaper: killed processes left running from the cluster folder (plugins of killed nodes): %v\n", strays)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
