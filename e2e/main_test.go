@@ -77,6 +77,7 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
+	pruneRuns(filepath.Join(root, ".e2e"))
 	runDir := filepath.Join(root, ".e2e", time.Now().UTC().Format("20060102-150405")+"-"+version)
 	clusterDir := filepath.Join(runDir, "cluster")
 	if err := os.MkdirAll(clusterDir, 0o755); err != nil {
