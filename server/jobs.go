@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -25,17 +24,14 @@ const (
 
 var demoJobNames = []string{jobDigest, jobQuick, jobSlow} // sorted
 
-// jobLockPrefix: the cluster package runs the job named key under the lock
-// named jobLockPrefix+key.
-// TODO(cluster): use an exported cluster.JobLockName once there is one.
-const jobLockPrefix = "cron_"
-
-// jobLockName is the name of the lock a demo job runs under.
-func jobLockName(job string) string { return jobLockPrefix + job }
-
 // isJobLock reports whether name is the lock of a demo job.
 func isJobLock(name string) bool {
-	return strings.HasPrefix(name, jobLockPrefix) && isDemoJob(strings.TrimPrefix(name, jobLockPrefix))
+	for _, job := range demoJobNames {
+		if cluster.JobLockName(job) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // isDemoJob reports whether name is one of the demo jobs.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/server/cluster"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
@@ -85,7 +86,7 @@ func TestDemoLockIsReleasedAfterHoldSeconds(t *testing.T) {
 
 func TestJobAndStressLocksCannotBeTakenAsDemoLocks(t *testing.T) {
 	a := startNode(t, kvtest.NewStore(), "node-a", quietConfig())
-	for _, name := range []string{jobLockName(jobSlow), stressLockName} {
+	for _, name := range []string{cluster.JobLockName(jobSlow), stressLockName} {
 		rec := a.do(t, adminUser, "POST", "/api/v1/locks/"+name+"/acquire", `{"hold_seconds": 5}`)
 		if rec.Code != http.StatusConflict {
 			t.Errorf("acquire %s: status %d, want 409", name, rec.Code)

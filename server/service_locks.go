@@ -52,7 +52,7 @@ func (s *service) Locks() ([]lockJSON, error) {
 		names[n] = true
 	}
 	for _, n := range demoJobNames {
-		names[jobLockName(n)] = true
+		names[cluster.JobLockName(n)] = true
 	}
 	names[stressLockName] = true
 	for _, n := range cluster.KnownLocks(s.api) {
@@ -63,14 +63,14 @@ func (s *service) Locks() ([]lockJSON, error) {
 		sorted = append(sorted, n)
 	}
 	sort.Strings(sorted)
+	states, err := cluster.InspectLocks(s.api, sorted)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]lockJSON, 0, len(sorted))
-	for _, n := range sorted {
-		state, err := cluster.InspectLock(s.api, n)
-		if err != nil {
-			return nil, err
-		}
-		state.Name = n
-		out = append(out, lockJSONFrom(state, lockKind(n, demo[n])))
+	for i, state := range states {
+		state.Name = sorted[i]
+		out = append(out, lockJSONFrom(state, lockKind(sorted[i], demo[sorted[i]])))
 	}
 	return out, nil
 }

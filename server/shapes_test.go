@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/server/cluster"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
@@ -221,8 +222,8 @@ func TestJSONShapesFollowTheContract(t *testing.T) {
 	if kinds["shape-held"] != lockKindDemo {
 		t.Errorf("demo lock listed as %q", kinds["shape-held"])
 	}
-	if kinds[jobLockName(jobQuick)] != lockKindJob {
-		t.Errorf("job lock %s listed as %q; locks %v", jobLockName(jobQuick), kinds[jobLockName(jobQuick)], kinds)
+	if kinds[cluster.JobLockName(jobQuick)] != lockKindJob {
+		t.Errorf("job lock %s listed as %q; locks %v", cluster.JobLockName(jobQuick), kinds[cluster.JobLockName(jobQuick)], kinds)
 	}
 	for _, j := range decodeObjects(t, status["jobs"], "status.jobs") {
 		checkJob(t, j, false)
