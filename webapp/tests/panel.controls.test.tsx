@@ -161,7 +161,7 @@ describe('panel controls', () => {
 });
 
 describe('form validation', () => {
-    const badNames = ['', 'has space', 'slash/y', 'ünïcode', 'x'.repeat(65), 'semi;colon'];
+    const badNames = ['', 'has space', 'slash/y', 'ünïcode', 'x'.repeat(65), 'semi;colon', '.', 'a..b'];
     it.each(badNames)('rejects lock name %j before any request, showing the rule', async (name) => {
         const server = await renderWith(() => ({status: 200, body: wireLock('x', 'node-a')}));
         await typeInto(screen.getByLabelText('Lock name'), name);
@@ -169,7 +169,7 @@ describe('form validation', () => {
         expect(posts(server)).toEqual([]);
         const input = screen.getByLabelText('Lock name');
         expect(input).toHaveAttribute('aria-invalid', 'true');
-        expect(input).toHaveAccessibleDescription('A lock name is 1–64 characters: letters, digits, ".", "_" or "-".');
+        expect(input).toHaveAccessibleDescription('A lock name is 1–64 characters: letters, digits, ".", "_" or "-"; not "." alone and without "..".');
         expect(screen.getByRole('alert')).toHaveTextContent('A lock name is 1–64 characters');
     });
 

@@ -4,10 +4,13 @@
 
 const lockNamePattern = /^[A-Za-z0-9._-]{1,64}$/;
 
-export const lockNameRule = 'A lock name is 1–64 characters: letters, digits, ".", "_" or "-".';
+export const lockNameRule = 'A lock name is 1–64 characters: letters, digits, ".", "_" or "-"; not "." alone and without "..".';
 
+// "." and ".." read as path segments, which Mattermost's router cleans away
+// before the plugin sees them, so the server refuses them too.
 export function lockNameError(name: string): string | null {
-    return lockNamePattern.test(name) ? null : lockNameRule;
+    const valid = lockNamePattern.test(name) && name !== '.' && !name.includes('..');
+    return valid ? null : lockNameRule;
 }
 
 export interface SecondsRange {
