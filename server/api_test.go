@@ -207,7 +207,7 @@ func TestDashboardPageAndScript(t *testing.T) {
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("dashboard: %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
-	for _, want := range []string{`<div id="root"></div>`, `<script src="/plugins/clusterdemo/dashboard.js"></script>`} {
+	for _, want := range []string{`<div id="root"></div>`, `<script src="dashboard.js"></script>`} {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("dashboard page lacks %s", want)
 		}

@@ -7,7 +7,9 @@ import (
 )
 
 // The standalone dashboard: a page that loads the webapp's dashboard bundle,
-// which mounts the same panel the System Console shows into #root.
+// which mounts the same panel the System Console shows into #root. The
+// script is addressed relative to the page, so a site served under a
+// sub-path works and the plugin id is not written twice.
 
 const dashboardHTML = `<!DOCTYPE html>
 <html lang="en">
@@ -18,7 +20,7 @@ const dashboardHTML = `<!DOCTYPE html>
 </head>
 <body>
 <div id="root"></div>
-<script src="/plugins/clusterdemo/dashboard.js"></script>
+<script src="dashboard.js"></script>
 </body>
 </html>
 `
