@@ -24,7 +24,24 @@ type route struct {
 	method  string
 	path    string // relative to /plugins/clusterdemo
 	handler func(s *service, w http.ResponseWriter, r *http.Request)
+	access  access
 }
+
+// access says who may use a route.
+type access int
+
+const (
+	// adminOnly: system admins; everyone else gets 401 or 403 with a JSON
+	// error. Every route that shows or changes cluster state is adminOnly.
+	adminOnly access = iota
+	// adminPage: a page for system admins that holds no data itself. Other
+	// logged-in users get the same page with status 403, so the panel in it
+	// explains the refusal in its own words when its adminOnly API calls
+	// are refused, instead of the browser showing a raw JSON error.
+	adminPage
+	// loggedIn: any logged-in user; for static code that holds no data.
+	loggedIn
+)
 
 // extraRoutes are appended to the table by files built only under a build
 // tag (the clusterbench routes of `make bench-cluster`); empty in the
@@ -33,32 +50,33 @@ var extraRoutes []route
 
 func routes() []route {
 	return append([]route{
-		{http.MethodGet, "/api/v1/status", jsonHandler(handleStatus)},
-		{http.MethodGet, "/api/v1/nodes", jsonHandler(handleNodes)},
-		{http.MethodGet, "/api/v1/locks", jsonHandler(handleLocks)},
+		{http.MethodGet, "/api/v1/status", jsonHandler(handleStatus), adminOnly},
+		{http.MethodGet, "/api/v1/nodes", jsonHandler(handleNodes), adminOnly},
+		{http.MethodGet, "/api/v1/locks", jsonHandler(handleLocks), adminOnly},
 		// Lock names match anything here, slashes included, so that a bad
 		// name gets a 400 naming the rule rather than a bare 404. The
 		// acquire and release routes come first so they win over GET.
-		{http.MethodPost, "/api/v1/locks/{name:.*}/acquire", jsonHandler(handleAcquire)},
-		{http.MethodPost, "/api/v1/locks/{name:.*}/release", jsonHandler(handleRelease)},
-		{http.MethodGet, "/api/v1/locks/{name:.*}", jsonHandler(handleLock)},
-		{http.MethodGet, "/api/v1/jobs", jsonHandler(handleJobs)},
-		{http.MethodGet, "/api/v1/jobs/{name}", jsonHandler(handleJob)},
-		{http.MethodPost, "/api/v1/jobs/{name}/run", jsonHandler(handleRunJob)},
-		{http.MethodPost, "/api/v1/stress", jsonHandler(handleStress)},
-		{http.MethodGet, "/dashboard", handleDashboardPage},
-		{http.MethodGet, "/dashboard.js", handleDashboardScript},
+		{http.MethodPost, "/api/v1/locks/{name:.*}/acquire", jsonHandler(handleAcquire), adminOnly},
+		{http.MethodPost, "/api/v1/locks/{name:.*}/release", jsonHandler(handleRelease), adminOnly},
+		{http.MethodGet, "/api/v1/locks/{name:.*}", jsonHandler(handleLock), adminOnly},
+		{http.MethodGet, "/api/v1/jobs", jsonHandler(handleJobs), adminOnly},
+		{http.MethodGet, "/api/v1/jobs/{name}", jsonHandler(handleJob), adminOnly},
+		{http.MethodPost, "/api/v1/jobs/{name}/run", jsonHandler(handleRunJob), adminOnly},
+		{http.MethodPost, "/api/v1/stress", jsonHandler(handleStress), adminOnly},
+		{http.MethodGet, "/dashboard", handleDashboardPage, adminPage},
+		{http.MethodGet, "/dashboard.js", handleDashboardScript, loggedIn},
 	}, extraRoutes...)
 }
 
-// newRouter builds the plugin's router: every route is for system admins only.
+// newRouter builds the plugin's router; every route passes the access check
+// of its table entry.
 func newRouter(s *service) *mux.Router {
 	// SkipClean: a name such as ".." must reach validation and be refused,
 	// not be cleaned away into a redirect to another route.
 	router := mux.NewRouter().SkipClean(true)
 	for _, rt := range routes() {
 		handler := rt.handler
-		router.Handle(rt.path, s.recoverPanics(s.limitBody(s.requireSystemAdmin(func(w http.ResponseWriter, r *http.Request) {
+		router.Handle(rt.path, s.recoverPanics(s.limitBody(s.requireAccess(rt.access, func(w http.ResponseWriter, r *http.Request) {
 			handler(s, w, r)
 		})))).Methods(rt.method)
 	}
@@ -130,22 +148,37 @@ func jsonHandler(fn func(s *service, r *http.Request) (int, interface{}, error))
 	}
 }
 
-// requireSystemAdmin: 401 without a logged-in user, 403 unless the user may
-// manage the system. Mattermost sets Mattermost-User-ID only for a valid
-// session and strips any value a client sends.
-func (s *service) requireSystemAdmin(next http.HandlerFunc) http.HandlerFunc {
+// requireAccess: 401 without a logged-in user, then the route's access rule
+// (see access); system admins are those who may manage the system.
+// Mattermost sets Mattermost-User-ID only for a valid session and strips any
+// value a client sends.
+func (s *service) requireAccess(rule access, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		userID := r.Header.Get("Mattermost-User-ID")
 		if userID == "" {
 			writeError(w, &apiError{status: http.StatusUnauthorized, message: "not logged in"})
 			return
 		}
-		if !s.api.HasPermissionTo(userID, model.PERMISSION_MANAGE_SYSTEM) {
-			writeError(w, &apiError{status: http.StatusForbidden, message: "only system admins may use the cluster status API"})
+		if rule == loggedIn || s.api.HasPermissionTo(userID, model.PERMISSION_MANAGE_SYSTEM) {
+			next(w, r)
 			return
 		}
-		next(w, r)
+		if rule == adminPage {
+			next(forbiddenPage{w}, r)
+			return
+		}
+		writeError(w, &apiError{status: http.StatusForbidden, message: "only system admins may use the cluster status API"})
 	}
+}
+
+// forbiddenPage answers with status 403 whatever the page handler writes.
+type forbiddenPage struct{ http.ResponseWriter }
+
+func (f forbiddenPage) WriteHeader(int) { f.ResponseWriter.WriteHeader(http.StatusForbidden) }
+
+func (f forbiddenPage) Write(b []byte) (int, error) {
+	f.WriteHeader(http.StatusForbidden) // a no-op when the handler already wrote the header
+	return f.ResponseWriter.Write(b)
 }
 
 // limitBody reads the whole body up front, refusing more than maxBodyBytes

@@ -44,7 +44,11 @@ var adminExamples = map[string]func(t *testing.T, n *testNode) (path, body strin
 	"GET /dashboard.js":            func(*testing.T, *testNode) (string, string) { return "/dashboard.js", "" },
 }
 
-func TestEveryRouteIsForSystemAdminsOnly(t *testing.T) {
+// TestEveryRouteChecksAccess walks the route table: without a user every
+// route answers 401; a non-admin gets 403 from every adminOnly route, the
+// page with status 403 from an adminPage, and the script from a loggedIn one;
+// an admin succeeds everywhere.
+func TestEveryRouteChecksAccess(t *testing.T) {
 	cfg := defaultConfiguration() // jobs scheduled, so "run" has a job to run
 	n := startNode(t, kvtest.NewStore(), "node-a", cfg)
 	for _, rt := range routes() {
@@ -55,6 +59,9 @@ func TestEveryRouteIsForSystemAdminsOnly(t *testing.T) {
 			if !ok {
 				t.Fatalf("route %s has no admin example in adminExamples; add one", key)
 			}
+			if strings.HasPrefix(rt.path, "/api/") && rt.access != adminOnly {
+				t.Errorf("API route %s must be adminOnly: every status route is for system admins", key)
+			}
 			path := pathFor(rt, "some-lock")
 
 			rec := n.do(t, "", rt.method, path, "")
@@ -64,10 +71,23 @@ func TestEveryRouteIsForSystemAdminsOnly(t *testing.T) {
 			assertErrorBody(t, rec.Body.Bytes())
 
 			rec = n.do(t, memberUser, rt.method, path, "")
-			if rec.Code != http.StatusForbidden {
-				t.Errorf("non-admin: status %d, want 403", rec.Code)
+			switch rt.access {
+			case adminOnly:
+				if rec.Code != http.StatusForbidden {
+					t.Errorf("non-admin: status %d, want 403", rec.Code)
+				}
+				assertErrorBody(t, rec.Body.Bytes())
+			case adminPage:
+				if rec.Code != http.StatusForbidden || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+					t.Errorf("non-admin: status %d, %s; want 403 with the page", rec.Code, rec.Header().Get("Content-Type"))
+				}
+			case loggedIn:
+				if rec.Code != http.StatusOK {
+					t.Errorf("non-admin: status %d, want 200", rec.Code)
+				}
+			default:
+				t.Errorf("route has unknown access rule %d", rt.access)
 			}
-			assertErrorBody(t, rec.Body.Bytes())
 
 			path, body := example(t, n)
 			rec = n.do(t, adminUser, rt.method, path, body)
