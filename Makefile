@@ -33,7 +33,7 @@ NODES ?= 2
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all dist server webapp bundle manifest test go-test webapp-test bundle-test e2e \
+.PHONY: all dist server webapp bundle manifest test vet go-test webapp-test bundle-test e2e \
 	check-style deploy demo demo-stop bench bench-cluster fuzz clean
 
 all: check-style test dist
@@ -68,9 +68,12 @@ dist: server webapp
 bundle: dist
 
 ## test: vet, race-enabled Go tests, webapp tests, the bundle check, the real-cluster suite
-test: dist
+# One make invocation, so the bundle is built once for all of them.
+test: dist vet go-test webapp-test bundle-test e2e
+
+vet: manifest
 	$(GO) vet ./...
-	$(MAKE) go-test webapp-test bundle-test
+	$(GO) vet -tags e2e ./e2e/...
 
 go-test:
 	$(GO) test -race -count=1 ./...
@@ -80,14 +83,24 @@ go-test:
 webapp-test: webapp
 	cd webapp && npx jest --ci
 
-bundle-test:
+bundle-test: dist
 	CLUSTERDEMO_BUNDLE=$(abspath $(BUNDLE)) CLUSTERDEMO_PLATFORMS="$(PLATFORMS)" \
 		$(GO) test -count=1 -run TestProducedBundle -v ./build/bundle
 
+## e2e: the real-cluster suite (real Mattermost nodes, PostgreSQL, chromium), on
+## every version in E2E_VERSIONS: everything on 5.39.3, the subset issue 6 names on 6.7.2
+E2E_VERSIONS ?= 5.39.3 6.7.2
+e2e: dist
+	@for version in $(E2E_VERSIONS); do \
+		echo "e2e: Mattermost $$version"; \
+		CLUSTERDEMO_BUNDLE=$(abspath $(BUNDLE)) MM_VERSION=$$version \
+			$(GO) test -tags e2e -count=1 -v -timeout 30m ./e2e/... || exit 1; \
+	done
+
 ## check-style: go vet and staticcheck; eslint and tsc --noEmit
-check-style: manifest webapp/node_modules
-	$(GO) vet ./...
+check-style: vet webapp/node_modules
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) -tags e2e ./e2e/...
 	cd webapp && $(NPM) run lint && $(NPM) run check-types
 
 ## fuzz: a longer run of the command parser fuzzer than make test's seed run
