@@ -27,8 +27,11 @@ var contractRoutes = []struct {
 	{http.MethodGet, "/api/v1/jobs/quick", nil},
 	{http.MethodPost, "/api/v1/jobs/quick/run", nil},
 	{http.MethodPost, "/api/v1/stress", map[string]int{"seconds": 1}},
-	{http.MethodGet, "/dashboard", nil},
 }
+
+// The dashboard page is refused differently: a non-admin gets the page with
+// status 403, so the panel in it shows its own refusal (check 7 sees it).
+const dashboardPath = "/dashboard"
 
 // expectJSONError checks a refusal: the status and a {"error": "..."} body.
 func expectJSONError(t *testing.T, what string, r reply, status int) {
@@ -60,6 +63,14 @@ func TestSecurity(t *testing.T) {
 					call(t, n, anonymous, rt.method, rt.path, rt.body), http.StatusUnauthorized)
 				expectJSONError(t, fmt.Sprintf("%s %s on node %d as the non-admin user", rt.method, rt.path, n.Index),
 					call(t, n, suite.user(), rt.method, rt.path, rt.body), http.StatusForbidden)
+			}
+		}
+		for _, n := range suite.active {
+			expectJSONError(t, fmt.Sprintf("GET %s on node %d without a session", dashboardPath, n.Index),
+				call(t, n, anonymous, http.MethodGet, dashboardPath, nil), http.StatusUnauthorized)
+			r := call(t, n, suite.user(), http.MethodGet, dashboardPath, nil)
+			if r.status != http.StatusForbidden || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+				t.Errorf("GET %s on node %d as the non-admin user: want 403 with the page, got %s", dashboardPath, n.Index, r)
 			}
 		}
 		// Refused requests changed nothing.
