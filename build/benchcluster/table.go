@@ -64,7 +64,8 @@ func buildTable(r *results) []row {
 	add(job+"delay after due p50 / p99 (ms)", pair(o.Job.Delay), pair(c.Job.Delay),
 		"p99 ≤ comparator + 10 ms", verdict(o.Job.Delay.P99 <= c.Job.Delay.P99+10))
 
-	add(fmt.Sprintf("Status route p50 / p99 (ms; %d locks held, %d jobs, %d locks listed)", r.Status.LocksHeld, r.Status.JobsScheduled, r.Status.LocksListed),
+	add(fmt.Sprintf("Status route p50 / p99 (ms; %d locks held, %d jobs scheduled; the answer lists %d locks, %d jobs)",
+		r.Status.LocksHeld, r.Status.JobsScheduled, r.Status.LocksListed, r.Status.JobsListed),
 		pair(r.Status.Latency), "no such route", "p99 ≤ 50 ms", verdict(r.Status.Latency.P99 <= 50))
 
 	add("Plugin RSS (MiB) idle, node 1 / node 2", rssText(r.IdleBefore), "same process", "", "")
