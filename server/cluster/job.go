@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -156,9 +157,48 @@ func (j *Job) loop() {
 			continue
 		}
 		failures = 0
-		// A little jitter so instances that wake together do not all queue
-		// for the lock just to find the job already run.
-		wait = time.Until(next) + time.Duration(jitter(20*time.Millisecond))
+		// Wake a little before the job is due, to take the lock and read the
+		// record ahead of time (see checkAndRun). Each wake-up picks its own
+		// lead, so instances seldom queue for the lock together: the first
+		// awake takes it, the others find the run recorded.
+		wait = time.Until(next) - j.prepareLead(true)
+		if wait < 0 {
+			wait = 0
+		}
+	}
+}
+
+// maxPrepareLead is how long before a job is due an instance wakes to take
+// the job lock and read the job's record, so that the callback starts at the
+// due time rather than a lock acquisition and a few KV round trips after it.
+const maxPrepareLead = 50 * time.Millisecond
+
+// prepareLead is maxPrepareLead, or a tenth of the interval when that is
+// shorter, so short intervals are not mostly spent waiting under the lock.
+// random picks a lead between half of that and all of it.
+func (j *Job) prepareLead(random bool) time.Duration {
+	lead := maxPrepareLead
+	if tenth := j.config.Interval / 10; tenth < lead {
+		lead = tenth
+	}
+	if random && lead > 1 {
+		lead = lead/2 + time.Duration(rand.Int63n(int64(lead/2)+1))
+	}
+	return lead
+}
+
+// waitUntilDue holds the job lock until due. It reports false, and the run
+// is skipped, when the job closes or the lease is lost meanwhile.
+func (j *Job) waitUntilDue(due time.Time) bool {
+	t := time.NewTimer(time.Until(due))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-j.ctx.Done():
+		return false
+	case <-j.mutex.Lost():
+		return false
 	}
 }
 
@@ -196,10 +236,13 @@ func (j *Job) checkAndRun() (time.Time, error) {
 		}
 	}
 
-	now := time.Now()
 	due := rec.LastStarted.Add(j.config.Interval)
-	if request == nil && now.Before(due) {
-		return due, nil
+	if request == nil && time.Now().Before(due) {
+		// Woken early on purpose (see loop): when the job is due within the
+		// lead, keep the lock and start on time; otherwise sleep unlocked.
+		if time.Until(due) > j.prepareLead(false) || !j.waitUntilDue(due) {
+			return due, nil
+		}
 	}
 	if err := j.run(&rec, request); err != nil {
 		return time.Time{}, err
