@@ -125,7 +125,11 @@
 //
 // See Job for the semantics. A job's lock is named "cron_" + key and its
 // metadata is stored under "cron_" + key, as the widely used implementation
-// does, so the two exclude each other during a rolling upgrade.
+// does, so the two exclude each other during a rolling upgrade. An instance
+// wakes up to 50 ms (at most a tenth of the interval) before a run is due,
+// takes the lock and reads the record, and starts the callback at the due
+// time, so a start is late by a timer's slack rather than by a lock
+// acquisition and three KV round trips.
 //
 // # Clocks
 //
