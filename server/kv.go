@@ -26,8 +26,18 @@ const keyPrefix = "cd_"
 // kvListPageSize is how many keys one KVList call fetches.
 const kvListPageSize = 200
 
+// kvGetter and kvLister are the reads of kvStore, for code that must only
+// read (a kvReads, or the store itself).
+type kvGetter interface {
+	KVGet(key string) ([]byte, *model.AppError)
+}
+
+type kvLister interface {
+	KVList(page, perPage int) ([]string, *model.AppError)
+}
+
 // kvGetJSON reads key into v; found is false when the key is absent or expired.
-func kvGetJSON(kv kvStore, key string, v interface{}) (found bool, err error) {
+func kvGetJSON(kv kvGetter, key string, v interface{}) (found bool, err error) {
 	data, aerr := kv.KVGet(key)
 	if aerr != nil {
 		return false, fmt.Errorf("reading %s: %w", key, aerr)
@@ -54,7 +64,7 @@ func kvSetJSON(kv kvStore, key string, v interface{}, ttlSeconds int64) error {
 }
 
 // kvKeysWithPrefix lists every live key that starts with prefix.
-func kvKeysWithPrefix(kv kvStore, prefix string) ([]string, error) {
+func kvKeysWithPrefix(kv kvLister, prefix string) ([]string, error) {
 	var keys []string
 	for page := 0; ; page++ {
 		batch, aerr := kv.KVList(page, kvListPageSize)

@@ -206,18 +206,28 @@ func (d *demoLocks) ReleaseAll() {
 
 // Names lists every demo lock name known cluster-wide, sorted.
 func (d *demoLocks) Names() ([]string, error) {
-	keys, err := kvKeysWithPrefix(d.api, demoLockKeyPrefix)
+	return d.names(newKVReads(d.api))
+}
+
+// names is Names through a request's reads: the records are read in
+// parallel.
+func (d *demoLocks) names(reads *kvReads) ([]string, error) {
+	keys, err := reads.keysWithPrefix(demoLockKeyPrefix)
+	if err != nil {
+		return nil, err
+	}
+	records := make([]demoLockRecord, len(keys))
+	found := make([]bool, len(keys))
+	err = inParallel(len(keys), func(i int) (err error) {
+		found[i], err = kvGetJSON(reads, keys[i], &records[i])
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	names := make([]string, 0, len(keys))
-	for _, key := range keys {
-		var rec demoLockRecord
-		found, err := kvGetJSON(d.api, key, &rec)
-		if err != nil {
-			return nil, err
-		}
-		if found && rec.Name != "" {
+	for i, rec := range records {
+		if found[i] && rec.Name != "" {
 			names = append(names, rec.Name)
 		}
 	}

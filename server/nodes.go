@@ -167,18 +167,27 @@ func (r *nodeRegistry) Stop() {
 
 // List returns every registered node, oldest first.
 func (r *nodeRegistry) List() ([]nodeRecord, error) {
-	keys, err := kvKeysWithPrefix(r.kv, nodeKeyPrefix)
+	return r.list(newKVReads(r.kv))
+}
+
+// list is List through a request's reads: the records are read in parallel.
+func (r *nodeRegistry) list(reads *kvReads) ([]nodeRecord, error) {
+	keys, err := reads.keysWithPrefix(nodeKeyPrefix)
+	if err != nil {
+		return nil, err
+	}
+	records := make([]nodeRecord, len(keys))
+	found := make([]bool, len(keys))
+	err = inParallel(len(keys), func(i int) (err error) {
+		found[i], err = kvGetJSON(reads, keys[i], &records[i])
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	nodes := make([]nodeRecord, 0, len(keys))
-	for _, key := range keys {
-		var rec nodeRecord
-		found, err := kvGetJSON(r.kv, key, &rec)
-		if err != nil {
-			return nil, err
-		}
-		if found {
+	for i, rec := range records {
+		if found[i] {
 			nodes = append(nodes, rec)
 		}
 	}

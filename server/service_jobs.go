@@ -38,19 +38,28 @@ func jobJSONFrom(st cluster.JobState, interval time.Duration) jobJSON {
 
 // Jobs lists the demo jobs with their state in the store.
 func (s *service) Jobs() ([]jobJSON, error) {
-	out := make([]jobJSON, 0, len(demoJobNames))
-	for _, name := range demoJobNames {
-		job, err := s.job(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, job)
+	return s.jobList(newKVReads(s.api))
+}
+
+// jobList is Jobs through a request's reads: the jobs are read in parallel.
+func (s *service) jobList(reads *kvReads) ([]jobJSON, error) {
+	out := make([]jobJSON, len(demoJobNames))
+	err := inParallel(len(demoJobNames), func(i int) (err error) {
+		out[i], err = s.jobVia(reads, demoJobNames[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
 func (s *service) job(name string) (jobJSON, error) {
-	st, err := cluster.InspectJob(s.api, name)
+	return s.jobVia(s.api, name)
+}
+
+func (s *service) jobVia(api cluster.JobPluginAPI, name string) (jobJSON, error) {
+	st, err := cluster.InspectJob(api, name)
 	if err != nil {
 		return jobJSON{}, err
 	}

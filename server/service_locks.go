@@ -41,38 +41,73 @@ func lockJSONFrom(state cluster.LockState, kind string) lockJSON {
 // stress demo's lock) and every other lock this node has used, each with
 // its state in the store.
 func (s *service) Locks() ([]lockJSON, error) {
-	demoNames, err := s.locks.Names()
+	return s.lockList(newKVReads(s.api))
+}
+
+// lockList is Locks through a request's reads. The names known without the
+// store (job locks, the stress lock, locks used here) are inspected while
+// the demo lock names are read; then the demo locks not among them.
+func (s *service) lockList(reads *kvReads) ([]lockJSON, error) {
+	local := map[string]bool{stressLockName: true}
+	for _, n := range demoJobNames {
+		local[cluster.JobLockName(n)] = true
+	}
+	for _, n := range cluster.KnownLocks(s.api) {
+		local[n] = true
+	}
+	localNames := sortedNames(local)
+	var demoNames []string
+	var localStates []cluster.LockState
+	err := allOf(
+		func() (err error) { demoNames, err = s.locks.names(reads); return err },
+		func() (err error) { localStates, err = inspectLocks(reads, localNames); return err },
+	)
 	if err != nil {
 		return nil, err
 	}
 	demo := map[string]bool{}
-	names := map[string]bool{}
+	var demoOnly []string
 	for _, n := range demoNames {
 		demo[n] = true
-		names[n] = true
+		if !local[n] {
+			demoOnly = append(demoOnly, n)
+		}
 	}
-	for _, n := range demoJobNames {
-		names[cluster.JobLockName(n)] = true
-	}
-	names[stressLockName] = true
-	for _, n := range cluster.KnownLocks(s.api) {
-		names[n] = true
-	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
-	states, err := cluster.InspectLocks(s.api, sorted)
+	demoStates, err := inspectLocks(reads, demoOnly)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]lockJSON, 0, len(sorted))
-	for i, state := range states {
-		state.Name = sorted[i]
-		out = append(out, lockJSONFrom(state, lockKind(sorted[i], demo[sorted[i]])))
+	out := make([]lockJSON, 0, len(localStates)+len(demoStates))
+	for _, state := range append(localStates, demoStates...) {
+		out = append(out, lockJSONFrom(state, lockKind(state.Name, demo[state.Name])))
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// inspectLocks reads the state of every lock in names in parallel, within
+// the request's bound on calls in flight; the states are in the order of
+// names, each named.
+func inspectLocks(reads *kvReads, names []string) ([]cluster.LockState, error) {
+	states := make([]cluster.LockState, len(names))
+	err := inParallel(len(names), func(i int) (err error) {
+		states[i], err = cluster.InspectLock(reads, names[i])
+		states[i].Name = names[i]
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return states, nil
+}
+
+func sortedNames(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for n := range set {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Lock returns one lock; found is false for a name no one has used.

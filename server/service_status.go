@@ -10,7 +10,12 @@ func (s *service) Self() nodeJSON {
 
 // Nodes returns every registered node.
 func (s *service) Nodes() ([]nodeJSON, error) {
-	records, err := s.nodes.List()
+	return s.nodeList(newKVReads(s.api))
+}
+
+// nodeList is Nodes through a request's reads.
+func (s *service) nodeList(reads *kvReads) ([]nodeJSON, error) {
+	records, err := s.nodes.list(reads)
 	if err != nil {
 		return nil, err
 	}
@@ -30,30 +35,24 @@ func (s *service) StartStress(seconds int) (*stressJSON, error) {
 	return s.stress.Status()
 }
 
-// Status is everything the panel shows, in one answer.
+// Status is everything the panel shows, in one answer. Its parts are read
+// at once, through one kvReads: each part's items are read in parallel,
+// the keys are listed once for all parts, and the whole request keeps at
+// most statusReadParallelism calls in flight. The error is that of the
+// first failed part in the order nodes, locks, jobs, stress.
 func (s *service) Status() (statusJSON, error) {
-	nodes, err := s.Nodes()
+	reads := newKVReads(s.api)
+	var out statusJSON
+	err := allOf(
+		func() (err error) { out.Nodes, err = s.nodeList(reads); return err },
+		func() (err error) { out.Locks, err = s.lockList(reads); return err },
+		func() (err error) { out.Jobs, err = s.jobList(reads); return err },
+		func() (err error) { out.Stress, err = s.stress.status(reads); return err },
+	)
 	if err != nil {
 		return statusJSON{}, err
 	}
-	locks, err := s.Locks()
-	if err != nil {
-		return statusJSON{}, err
-	}
-	jobs, err := s.Jobs()
-	if err != nil {
-		return statusJSON{}, err
-	}
-	stress, err := s.stress.Status()
-	if err != nil {
-		return statusJSON{}, err
-	}
-	return statusJSON{
-		Node:        s.Self(),
-		Nodes:       nodes,
-		Locks:       locks,
-		Jobs:        jobs,
-		Stress:      stress,
-		GeneratedAt: wireTime(s.now()),
-	}, nil
+	out.Node = s.Self()
+	out.GeneratedAt = wireTime(s.now())
+	return out, nil
 }

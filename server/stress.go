@@ -369,12 +369,32 @@ func (d *stressDemo) critical(run stressRun, worker string, m *cluster.Mutex) (o
 
 // Status returns the last run and its merged results, or nil if none ran.
 func (d *stressDemo) Status() (*stressJSON, error) {
+	return d.status(newKVReads(d.api))
+}
+
+// status is Status through a request's reads: the run and the listing of
+// results are read at once, then the results in parallel.
+func (d *stressDemo) status(reads *kvReads) (*stressJSON, error) {
 	var run stressRun
-	found, err := kvGetJSON(d.api, stressRunKey, &run)
+	var found bool
+	var keys []string
+	var listErr error
+	err := allOf(
+		func() (err error) { found, err = kvGetJSON(reads, stressRunKey, &run); return err },
+		func() error { keys, listErr = reads.keysWithPrefix(stressResultPrefix); return nil },
+	)
 	if err != nil || !found {
 		return nil, err
 	}
-	keys, err := kvKeysWithPrefix(d.api, stressResultPrefix)
+	if listErr != nil {
+		return nil, listErr
+	}
+	results := make([]stressNodeResult, len(keys))
+	resultFound := make([]bool, len(keys))
+	err = inParallel(len(keys), func(i int) (err error) {
+		resultFound[i], err = kvGetJSON(reads, keys[i], &results[i])
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -388,13 +408,8 @@ func (d *stressDemo) Status() (*stressJSON, error) {
 		Acquisitions: map[string]int64{},
 	}
 	var samples []int64
-	for _, key := range keys {
-		var res stressNodeResult
-		found, err := kvGetJSON(d.api, key, &res)
-		if err != nil {
-			return nil, err
-		}
-		if !found || res.RunID != run.ID {
+	for i, res := range results {
+		if !resultFound[i] || res.RunID != run.ID {
 			continue
 		}
 		out.Acquisitions[res.NodeName] += res.Acquisitions
