@@ -74,6 +74,7 @@ test: dist vet go-test webapp-test bundle-test e2e
 vet: manifest
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./e2e/...
+	$(GO) vet -tags clusterbench ./server/...
 
 go-test:
 	$(GO) test -race -count=1 ./...
@@ -122,6 +123,19 @@ demo-stop:
 ## bench: the cluster package beside mattermost-plugin-api's on the KV fake
 bench:
 	cd build/bench && $(GO) run .
+
+## bench-cluster: both implementations on real nodes (build/bench-results/).
+## The plugin is built with the clusterbench tag, which compiles in the
+## benchmark routes and the comparator, into a bundle of its own.
+BENCH_ROOT := dist/bench/root
+HOST_PLATFORM := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
+bench-cluster: manifest webapp
+	rm -rf $(BENCH_ROOT) && mkdir -p $(BENCH_ROOT)/server/dist $(BENCH_ROOT)/webapp
+	cp -r plugin.json assets $(BENCH_ROOT)/
+	cp -r webapp/dist $(BENCH_ROOT)/webapp/
+	CGO_ENABLED=0 $(GO) build -tags clusterbench -trimpath -o $(BENCH_ROOT)/server/dist/plugin-$(HOST_PLATFORM) ./server
+	$(GO) run ./build/bundle -root $(BENCH_ROOT) -out dist/bench
+	$(GO) run ./build/benchcluster
 
 clean:
 	rm -rf dist server/dist webapp/dist build/bin
