@@ -279,6 +279,14 @@ func (j *Job) run(rec *jobRecord, request []byte) error {
 		_, _ = j.api.KVSetWithOptions(runNowKey(j.key), nil, model.PluginKVSetOptions{Atomic: true, OldValue: request})
 	}
 
+	// The record is stored; the run starts now. The next run is due an
+	// Interval after this moment, not after the record was written: a slow
+	// write here and a fast one next time must not bring the next
+	// callback closer than Interval to this one.
+	start = time.Now()
+	rec.LastStarted = start
+	rec.NextRun = start.Add(j.config.Interval)
+
 	r := Run{Job: j.key, Node: node, StartedAt: start}
 	j.notify("OnRunStarted", j.config.OnRunStarted, r)
 	runErr := j.invoke()

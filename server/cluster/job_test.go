@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"math/rand"
 	"strings"
 	"sync"
 	"testing"
@@ -315,5 +316,59 @@ func TestJobWithTheDocumentedAPIOnly(t *testing.T) {
 	defer mu.Unlock()
 	if runs != 1 {
 		t.Fatalf("%d runs of an hourly job on two instances", runs)
+	}
+}
+
+// A run is due an Interval after the previous callback began, whatever the
+// KV latency: a slow record write before one run and a fast one before the
+// next must not bring the two callbacks closer than an Interval. The store's
+// latency swings between 0 and 12 ms while the job runs, so this fails when
+// the due time is taken from before the record write.
+func TestJobCallbacksStartAnIntervalApartWhateverTheKVLatency(t *testing.T) {
+	_, ins := newCluster(1, false)
+	in := ins[0]
+	stopSwing := make(chan struct{})
+	swung := make(chan struct{})
+	go func() {
+		defer close(swung)
+		for slow := true; ; slow = !slow {
+			if slow {
+				in.SetLatency(12 * time.Millisecond)
+			} else {
+				in.SetLatency(0)
+			}
+			select {
+			case <-stopSwing:
+				return
+			case <-time.After(time.Duration(3+rand.Intn(9)) * time.Millisecond):
+			}
+		}
+	}()
+	const interval = 100 * time.Millisecond
+	var mu sync.Mutex
+	var starts []time.Time
+	j, err := Schedule(in, "spaced", JobConfig{Interval: interval}, func() {
+		mu.Lock()
+		starts = append(starts, time.Now())
+		mu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	close(stopSwing)
+	<-swung
+	mu.Lock()
+	defer mu.Unlock()
+	if len(starts) < 5 {
+		t.Fatalf("only %d runs in 2 s at a %v interval", len(starts), interval)
+	}
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap < interval {
+			t.Errorf("callbacks %d and %d started %v apart, less than the %v interval", i-1, i, gap, interval)
+		}
 	}
 }
