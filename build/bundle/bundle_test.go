@@ -2,7 +2,9 @@ package main
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
+	"debug/buildinfo"
 	"errors"
 	"io"
 	"os"
@@ -36,6 +38,63 @@ func TestProducedBundle(t *testing.T) {
 	}
 	platforms := strings.Fields(os.Getenv("CLUSTERDEMO_PLATFORMS"))
 	checkBundle(t, bundle, manifest, platforms)
+	checkNoComparator(t, bundle, manifest)
+}
+
+// comparatorModule is the widely used implementation the benchmark build
+// compiles in beside ours (build tag clusterbench); it must never ship.
+const comparatorModule = "github.com/mattermost/mattermost-plugin-api"
+
+// checkNoComparator reads the Go build information of every server
+// executable in the bundle: none may depend on the comparator.
+func checkNoComparator(t *testing.T, bundlePath string, manifest *model.Manifest) {
+	t.Helper()
+	f, err := os.Open(bundlePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	checked := 0
+	for {
+		header, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if header.Typeflag != tar.TypeReg || !strings.HasPrefix(header.Name, manifest.Id+"/server/dist/") {
+			continue
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := buildinfo.Read(bytes.NewReader(data))
+		if err != nil {
+			t.Errorf("%s: no Go build information: %v", header.Name, err)
+			continue
+		}
+		checked++
+		for _, dep := range info.Deps {
+			if dep.Path == comparatorModule {
+				t.Errorf("%s is built with %s %s: the benchmark comparator must not ship", header.Name, dep.Path, dep.Version)
+			}
+		}
+		for _, setting := range info.Settings {
+			if setting.Key == "-tags" && strings.Contains(setting.Value, "clusterbench") {
+				t.Errorf("%s was built with -tags %s", header.Name, setting.Value)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no server executable found in the bundle")
+	}
 }
 
 // TestWriteLayout builds a bundle from a scratch tree and checks it with the
