@@ -97,3 +97,24 @@ func inParallel(n int, f func(i int) error) error {
 func allOf(fs ...func() error) error {
 	return inParallel(len(fs), func(i int) error { return fs[i]() })
 }
+
+// readRecords reads the JSON record under each key, in parallel, and returns
+// those found, in the order of keys: a key listed a moment ago may be gone.
+func readRecords[T any](reads *kvReads, keys []string) ([]T, error) {
+	records := make([]T, len(keys))
+	found := make([]bool, len(keys))
+	err := inParallel(len(keys), func(i int) (err error) {
+		found[i], err = kvGetJSON(reads, keys[i], &records[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := records[:0]
+	for i, rec := range records {
+		if found[i] {
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}

@@ -216,18 +216,13 @@ func (d *demoLocks) names(reads *kvReads) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	records := make([]demoLockRecord, len(keys))
-	found := make([]bool, len(keys))
-	err = inParallel(len(keys), func(i int) (err error) {
-		found[i], err = kvGetJSON(reads, keys[i], &records[i])
-		return err
-	})
+	records, err := readRecords[demoLockRecord](reads, keys)
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(keys))
-	for i, rec := range records {
-		if found[i] && rec.Name != "" {
+	names := make([]string, 0, len(records))
+	for _, rec := range records {
+		if rec.Name != "" {
 			names = append(names, rec.Name)
 		}
 	}

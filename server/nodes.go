@@ -176,20 +176,9 @@ func (r *nodeRegistry) list(reads *kvReads) ([]nodeRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	records := make([]nodeRecord, len(keys))
-	found := make([]bool, len(keys))
-	err = inParallel(len(keys), func(i int) (err error) {
-		found[i], err = kvGetJSON(reads, keys[i], &records[i])
-		return err
-	})
+	nodes, err := readRecords[nodeRecord](reads, keys)
 	if err != nil {
 		return nil, err
-	}
-	nodes := make([]nodeRecord, 0, len(keys))
-	for i, rec := range records {
-		if found[i] {
-			nodes = append(nodes, rec)
-		}
 	}
 	sort.Slice(nodes, func(i, j int) bool {
 		if !nodes[i].StartedAt.Equal(nodes[j].StartedAt) {

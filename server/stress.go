@@ -389,12 +389,7 @@ func (d *stressDemo) status(reads *kvReads) (*stressJSON, error) {
 	if listErr != nil {
 		return nil, listErr
 	}
-	results := make([]stressNodeResult, len(keys))
-	resultFound := make([]bool, len(keys))
-	err = inParallel(len(keys), func(i int) (err error) {
-		resultFound[i], err = kvGetJSON(reads, keys[i], &results[i])
-		return err
-	})
+	results, err := readRecords[stressNodeResult](reads, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -408,8 +403,8 @@ func (d *stressDemo) status(reads *kvReads) (*stressJSON, error) {
 		Acquisitions: map[string]int64{},
 	}
 	var samples []int64
-	for i, res := range results {
-		if !resultFound[i] || res.RunID != run.ID {
+	for _, res := range results {
+		if res.RunID != run.ID {
 			continue
 		}
 		out.Acquisitions[res.NodeName] += res.Acquisitions
