@@ -23,16 +23,7 @@ func TestKillSlowRunner(t *testing.T) {
 	useShortJobIntervals(t, manifestKeys)
 	spec := shortJobs["slow"]
 
-	var running apiJob
-	eventually(t, fmt.Sprintf("slow running for %v", killIntoRun), 2*spec.interval+spec.runTime+jobWakeSlack, func() (bool, string) {
-		job, err := getJob(suite.node(1), "slow")
-		if err != nil {
-			return false, err.Error()
-		}
-		running = job
-		return job.Running && job.RunningOn != nil && job.LastStartedAt != nil && time.Since(*job.LastStartedAt) >= killIntoRun,
-			fmt.Sprintf("running %v on %s since %s", job.Running, deref(job.RunningOn), fmtTime(job.LastStartedAt))
-	})
+	running := waitSlowRunningFor(t, spec, killIntoRun)
 	var victim *localcluster.Node
 	var victimSelf apiNode
 	var survivors []*localcluster.Node

@@ -20,16 +20,7 @@ func TestNodeRestart(t *testing.T) {
 	useShortJobIntervals(t, manifestKeys)
 	spec := shortJobs["slow"]
 
-	var running apiJob
-	eventually(t, fmt.Sprintf("slow running for %v", killIntoRun), 2*spec.interval+spec.runTime+jobWakeSlack, func() (bool, string) {
-		job, err := getJob(suite.node(1), "slow")
-		if err != nil {
-			return false, err.Error()
-		}
-		running = job
-		return job.Running && job.RunningOn != nil && job.LastStartedAt != nil && time.Since(*job.LastStartedAt) >= killIntoRun,
-			fmt.Sprintf("running %v on %s since %s", job.Running, deref(job.RunningOn), fmtTime(job.LastStartedAt))
-	})
+	running := waitSlowRunningFor(t, spec, killIntoRun)
 	x := -1 // the node to restart: the one running slow
 	for i, self := range selves {
 		if self.Name == *running.RunningOn {

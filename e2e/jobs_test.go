@@ -21,13 +21,16 @@ import (
 // Intervals keep each job at most 20 runs a minute, the length of the
 // history the plugin keeps, and slow's run time long enough to be caught
 // mid-run and well inside its interval.
-var shortJobs = map[string]struct {
-	interval time.Duration
-	runTime  time.Duration // how long a run works (configured, or the plugin's fixed 100 ms for quick)
-}{
+var shortJobs = map[string]jobSpec{
 	"quick":  {interval: 4 * time.Second, runTime: 100 * time.Millisecond},
 	"slow":   {interval: 10 * time.Second, runTime: 4 * time.Second},
 	"digest": {interval: 6 * time.Second},
+}
+
+// jobSpec is a demo job's short settings.
+type jobSpec struct {
+	interval time.Duration
+	runTime  time.Duration // how long a run works (configured, or the plugin's fixed 100 ms for quick)
 }
 
 // keyStyle is how setting keys are spelled in PluginSettings.Plugins.
@@ -177,4 +180,21 @@ func checkNoOverlap(t *testing.T, job string, runs []apiRun) {
 			t.Errorf("%s: overlapping runs: %s began before %s ended\n  %s", job, runs[i], runs[i-1], describeRuns(runs))
 		}
 	}
+}
+
+// waitSlowRunningFor waits until the slow job has been running for at least
+// into on some node, and returns the job as node 1 then reported it.
+func waitSlowRunningFor(t *testing.T, spec jobSpec, into time.Duration) apiJob {
+	t.Helper()
+	var running apiJob
+	eventually(t, fmt.Sprintf("slow running for %v", into), 2*spec.interval+spec.runTime+jobWakeSlack, func() (bool, string) {
+		job, err := getJob(suite.node(1), "slow")
+		if err != nil {
+			return false, err.Error()
+		}
+		running = job
+		return job.Running && job.RunningOn != nil && job.LastStartedAt != nil && time.Since(*job.LastStartedAt) >= into,
+			fmt.Sprintf("running %v on %s since %s", job.Running, deref(job.RunningOn), fmtTime(job.LastStartedAt))
+	})
+	return running
 }
