@@ -236,7 +236,7 @@ func (j *Job) checkAndRun() (time.Time, error) {
 		}
 	}
 
-	due := rec.LastStarted.Add(j.config.Interval)
+	due := rec.dueAt(j.config.Interval)
 	if request == nil && time.Now().Before(due) {
 		// Woken early on purpose (see loop): when the job is due within the
 		// lead, keep the lock and start on time; otherwise sleep unlocked.
@@ -247,7 +247,7 @@ func (j *Job) checkAndRun() (time.Time, error) {
 	if err := j.run(&rec, request); err != nil {
 		return time.Time{}, err
 	}
-	return rec.LastStarted.Add(j.config.Interval), nil
+	return rec.dueAt(j.config.Interval), nil
 }
 
 func nodeLabel(n Node) string {
@@ -279,13 +279,12 @@ func (j *Job) run(rec *jobRecord, request []byte) error {
 		_, _ = j.api.KVSetWithOptions(runNowKey(j.key), nil, model.PluginKVSetOptions{Atomic: true, OldValue: request})
 	}
 
-	// The record is stored; the run starts now. The next run is due an
-	// Interval after this moment, not after the record was written: a slow
-	// write here and a fast one next time must not bring the next
-	// callback closer than Interval to this one.
-	start = time.Now()
-	rec.LastStarted = start
-	rec.NextRun = start.Add(j.config.Interval)
+	// The record is stored; the callback starts now. The next run is due
+	// an Interval after this moment, not after the recorded start: a slow
+	// write here and a fast one next time must not bring the next callback
+	// closer than Interval to this one. The run keeps the recorded start as
+	// its start, so every view of this run shows one time.
+	callbackStart := time.Now()
 
 	r := Run{Job: j.key, Node: node, StartedAt: start}
 	j.notify("OnRunStarted", j.config.OnRunStarted, r)
@@ -313,6 +312,8 @@ func (j *Job) run(rec *jobRecord, request []byte) error {
 		return nil
 	}
 	rec.Running, rec.RunningOn = false, Node{}
+	rec.CallbackStarted = callbackStart
+	rec.NextRun = rec.dueAt(j.config.Interval)
 	rec.LastFinished = time.Now()
 	rec.LastNode = node
 	rec.LastDuration = r.Duration

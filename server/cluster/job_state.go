@@ -46,6 +46,19 @@ type jobRecord struct {
 	RunningOn    Node          `json:"running_on"`
 	Interval     time.Duration `json:"interval_ns"`
 	NextRun      time.Time     `json:"next_run"`
+	// CallbackStarted is when the last finished run's callback began, a
+	// record write after LastStarted: the next run is due an Interval after
+	// it, so that write's latency never brings two callbacks closer.
+	CallbackStarted time.Time `json:"callback_started,omitempty"`
+}
+
+// dueAt is when the run after the recorded one is due.
+func (r jobRecord) dueAt(interval time.Duration) time.Time {
+	from := r.LastStarted
+	if r.CallbackStarted.After(from) {
+		from = r.CallbackStarted
+	}
+	return from.Add(interval)
 }
 
 func (r jobRecord) state(name string) JobState {
