@@ -31,9 +31,9 @@ export interface PanelProps {
 
 // Every node reference on the panel, so unknown nodes (gone from the node
 // list but still named by a lock or a run) get colours of their own too.
-function directoryFor(status: Status | null, histories: Map<string, {node: string}[]>): NodeDirectory {
+function directoryFor(status: Status | null, histories: Map<string, {node: string}[]>, previous: ReadonlyMap<string, string>): NodeDirectory {
     if (status === null) {
-        return new NodeDirectory([]);
+        return new NodeDirectory([], [], previous);
     }
     const refs: string[] = [];
     for (const lock of status.locks) {
@@ -51,7 +51,7 @@ function directoryFor(status: Status | null, histories: Map<string, {node: strin
     if (status.stress) {
         refs.push(...status.stress.acquisitions.map((a) => a.node).filter(Boolean));
     }
-    return new NodeDirectory(status.nodes, refs);
+    return new NodeDirectory(status.nodes, refs, previous);
 }
 
 export function Panel({client, changes, pollMs}: PanelProps) {
@@ -61,7 +61,12 @@ export function Panel({client, changes, pollMs}: PanelProps) {
     const [message, announce] = useAnnouncer();
     const actions = useActions(announce, refresh);
 
-    const directory = useMemo(() => directoryFor(status, histories), [status, histories]);
+    // Colours already shown stay with their nodes while nodes come and go.
+    const shownColors = useRef<ReadonlyMap<string, string>>(new Map());
+    const directory = useMemo(() => directoryFor(status, histories, shownColors.current), [status, histories]);
+    useEffect(() => {
+        shownColors.current = directory.colors;
+    }, [directory]);
 
     const previous = useRef<Status | null>(null);
     useEffect(() => {
