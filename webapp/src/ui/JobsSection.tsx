@@ -18,15 +18,30 @@ interface Props {
 
 export const runKey = (name: string) => `job:${name}:run`;
 
+// The last finished run. While a run is going the status's last start is the
+// running one's (its node and outcome are not known yet), so the finished
+// run's start is taken from when it ended; a first run still going has no
+// finished run at all and shows only under "Running now".
+function lastFinishedStart(job: Job): number | null {
+    if (job.lastFinishedAt === null) {
+        return null;
+    }
+    if (!job.running) {
+        return job.lastStartedAt;
+    }
+    return job.lastDurationMs === null ? job.lastFinishedAt : job.lastFinishedAt - job.lastDurationMs;
+}
+
 function LastRun({job, now}: {job: Job; now: number}) {
-    if (job.lastStartedAt === null) {
-        return <span className='cd-muted'>{'Never'}</span>;
+    const startedAt = lastFinishedStart(job);
+    if (startedAt === null) {
+        return <span className='cd-muted'>{job.running ? 'None finished yet' : 'Never'}</span>;
     }
     return (
         <span className='cd-last-run'>
             <NodeLabel refName={job.lastNode}/>
             {', '}
-            <Ago at={job.lastStartedAt} now={now}/>
+            <Ago at={startedAt} now={now}/>
             {job.lastDurationMs !== null && `, ${formatDuration(job.lastDurationMs)}`}
             {', '}
             {job.lastError ? (
@@ -77,7 +92,7 @@ export function JobsSection({jobs, histories, now, error, isBusy, onRunNow}: Pro
                                 )}
                             </td>
                             <td><LastRun job={job} now={now}/></td>
-                            <td>{job.runs}</td>
+                            <td>{job.runs > 0 || !job.running ? job.runs : '—'}</td>
                             <td><Ago at={job.nextRunAt} now={now}/></td>
                             <td>
                                 <RunStrip
