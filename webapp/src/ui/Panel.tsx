@@ -23,6 +23,24 @@ const noJobs: never[] = [];
 
 export const forbiddenText = 'Only system admins can see cluster status';
 
+export const pausedText = 'Updates are paused until you try again.';
+
+// After a 401 or 403 the panel stops polling; this says so and resumes it.
+function TryAgain({onClick}: {onClick: () => void}) {
+    return (
+        <>
+            <p className='cd-muted'>{pausedText}</p>
+            <button
+                type='button'
+                className='cd-button'
+                onClick={onClick}
+            >
+                {'Try again'}
+            </button>
+        </>
+    );
+}
+
 export interface PanelProps {
     client: ClusterClient;
     changes?: ChangeFeed;
@@ -55,7 +73,7 @@ function directoryFor(status: Status | null, histories: Map<string, {node: strin
 }
 
 export function Panel({client, changes, pollMs}: PanelProps) {
-    const {status, error, loading, clockSkewMs, refresh} = useClusterStatus(client, changes, pollMs);
+    const {status, error, loading, clockSkewMs, refresh, halted} = useClusterStatus(client, changes, pollMs);
     const histories = useJobHistories(client, status?.jobs ?? noJobs);
     const now = useNow(1000) + clockSkewMs;
     const [message, announce] = useAnnouncer();
@@ -116,7 +134,12 @@ export function Panel({client, changes, pollMs}: PanelProps) {
 
     let body: React.ReactNode;
     if (forbidden) {
-        body = <p className='cd-error' role='alert'>{forbiddenText}</p>;
+        body = (
+            <div className='cd-banner' role='alert'>
+                <p>{forbiddenText}</p>
+                <TryAgain onClick={refresh}/>
+            </div>
+        );
     } else if (status === null) {
         body = loading ? (
             <p className='cd-muted' role='status'>{'Loading cluster status…'}</p>
@@ -177,13 +200,17 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                             </>
                         )}
                     </p>
-                    <button
-                        type='button'
-                        className='cd-button'
-                        onClick={refresh}
-                    >
-                        {'Retry'}
-                    </button>
+                    {halted ? (
+                        <TryAgain onClick={refresh}/>
+                    ) : (
+                        <button
+                            type='button'
+                            className='cd-button'
+                            onClick={refresh}
+                        >
+                            {'Retry'}
+                        </button>
+                    )}
                 </div>
             )}
             {body}
