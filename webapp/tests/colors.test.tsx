@@ -1,4 +1,4 @@
-import {screen} from '@testing-library/react';
+import {screen, within} from '@testing-library/react';
 
 import {
     assignNodeColors,
@@ -196,9 +196,10 @@ describe('colour per node: on the panel', () => {
         expect(distinct.size).toBe(3);
 
         // Every place a node appears carries its mark: nodes table (3), the
-        // header, lock holders (3), running on, last run, history (4).
-        expect(marked.length).toBe(13);
-        const runs = screen.getAllByRole('listitem');
+        // header, locks held per node (3), lock holders (3), running on,
+        // last run, history (4).
+        expect(marked.length).toBe(16);
+        const runs = within(screen.getByRole('list', {name: 'Last 4 runs of quick, oldest first'})).getAllByRole('listitem');
         expect(runs.map((r) => r.textContent)).toEqual([
             'node-a-name, 30 s ago, 100 ms, ok',
             'node-b-name, 20 s ago, 100 ms, failed: boom✕',

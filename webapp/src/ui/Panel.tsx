@@ -11,6 +11,7 @@ import {describeChanges} from './changes';
 import {JobsSection, runKey} from './JobsSection';
 import {LiveRegion, useAnnouncer} from './LiveRegion';
 import {LocksSection, acquireKey, releaseKey} from './LocksSection';
+import {noteHeld} from './lockView';
 import {NodeDirectory} from './nodeColors';
 import {NodeDirectoryContext, NodeLabel} from './NodeLabel';
 import {NodesTable} from './NodesTable';
@@ -86,6 +87,15 @@ export function Panel({client, changes, pollMs}: PanelProps) {
         shownColors.current = directory.colors;
     }, [directory]);
 
+    // Kept across statuses: a lock freed since the last poll still sorts near the top.
+    const heldRecord = useRef<ReadonlyMap<string, number>>(new Map());
+    const lastHeldAt = useMemo(() => {
+        if (status !== null) {
+            heldRecord.current = noteHeld(heldRecord.current, status.locks, status.generatedAt ?? Date.now());
+        }
+        return heldRecord.current;
+    }, [status]);
+
     const previous = useRef<Status | null>(null);
     useEffect(() => {
         if (status === null || status === previous.current) {
@@ -158,6 +168,8 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                 <NodesTable nodes={status.nodes} now={now}/>
                 <LocksSection
                     locks={status.locks}
+                    nodes={status.nodes}
+                    lastHeldAt={lastHeldAt}
                     answering={status.node}
                     now={now}
                     error={errorFor(actions, 'lock')}

@@ -62,6 +62,13 @@ export const panelCss = `
 .cd-stats { display: flex; gap: 24px; margin: 8px 0; }
 .cd-stats dt { font-size: 12px; color: var(--cd-muted); }
 .cd-stats dd { margin: 0; font-weight: 600; }
+.cd-counts { display: flex; flex-wrap: wrap; gap: 8px; list-style: none; margin: 0 0 8px; padding: 0; }
+.cd-count { display: inline-flex; align-items: center; gap: 6px; padding: 2px 10px; border-radius: 12px; border: 1px solid var(--cd-border); background: transparent; color: var(--cd-fg); font: inherit; cursor: pointer; }
+.cd-count[aria-pressed='true'] { border-color: var(--cd-link); box-shadow: inset 0 0 0 1px var(--cd-link); }
+.cd-count:focus-visible { outline: 2px solid var(--cd-link); outline-offset: 2px; }
+.cd-filter { margin: 0 0 8px; }
+.cd-field select { padding: 4px 8px; border: 1px solid var(--cd-border); border-radius: 4px; background: var(--cd-bg); color: var(--cd-fg); font: inherit; }
+.cd-pager { display: flex; align-items: center; gap: 12px; margin: 0 0 8px; }
 .cd-visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 `;
 
