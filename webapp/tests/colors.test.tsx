@@ -183,7 +183,8 @@ describe('colour per node: on the panel', () => {
         await screen.findByRole('list', {name: 'Last 4 runs of quick, oldest first'});
 
         const colorsByNode = new Map<string, Set<string>>();
-        const marked = document.querySelectorAll<HTMLElement>('[data-node]');
+        // The timeline's SVG marks are checked in timeline.test.tsx.
+        const marked = document.querySelectorAll<HTMLElement>('[data-node]:not(rect)');
         for (const el of Array.from(marked)) {
             const key = el.dataset.node ?? '';
             colorsByNode.set(key, (colorsByNode.get(key) ?? new Set()).add(el.style.backgroundColor));

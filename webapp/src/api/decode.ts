@@ -127,6 +127,7 @@ export function decodeJob(value: unknown): Job {
         lastError: optionalString(o, 'last_error'),
         runs: optionalNumber(o, 'runs') ?? 0,
         nextRunAt: optionalTime(o, 'next_run_at'),
+        lock: optionalString(o, 'lock'),
         history: Array.isArray(o.history) ? o.history.map(decodeRun) : null,
     };
 }
@@ -177,5 +178,6 @@ export function decodeStatus(value: unknown): Status {
         jobs: array(o.jobs ?? [], 'jobs').map(decodeJob),
         generatedAt: optionalTime(o, 'generated_at'),
         stress: decodeStress(o.stress),
+        timeline: o.timeline ?? null,
     };
 }

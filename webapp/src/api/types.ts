@@ -51,6 +51,9 @@ export interface Job {
     runs: number;
     nextRunAt: number | null;
 
+    // The name of the job's lock, where the server says it.
+    lock: string | null;
+
     // Only GET /jobs/{name} carries the history; null when not fetched.
     history: Run[] | null;
 }
@@ -85,4 +88,8 @@ export interface Status {
     jobs: Job[];
     generatedAt: number | null;
     stress: StressResult | null;
+
+    // A history the server keeps for the timeline, as sent (the timeline
+    // model checks it); null when the server sends none.
+    timeline: unknown;
 }

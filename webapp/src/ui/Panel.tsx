@@ -6,12 +6,14 @@ import type {ChangeFeed} from '../status/changeFeed';
 import {useClusterStatus} from '../status/useClusterStatus';
 import {useJobHistories} from '../status/useJobHistories';
 import {useNow} from '../status/useNow';
+import {useTimelineHistory} from '../status/useTimelineHistory';
+import {lastHeldAt} from '../timeline/history';
+import {Timeline} from '../timeline/Timeline';
 
 import {describeChanges} from './changes';
 import {JobsSection, runKey} from './JobsSection';
 import {LiveRegion, useAnnouncer} from './LiveRegion';
 import {LocksSection, acquireKey, releaseKey} from './LocksSection';
-import {noteHeld} from './lockView';
 import {NodeDirectory} from './nodeColors';
 import {NodeDirectoryContext, NodeLabel} from './NodeLabel';
 import {NodesTable} from './NodesTable';
@@ -87,14 +89,10 @@ export function Panel({client, changes, pollMs}: PanelProps) {
         shownColors.current = directory.colors;
     }, [directory]);
 
-    // Kept across statuses: a lock freed since the last poll still sorts near the top.
-    const heldRecord = useRef<ReadonlyMap<string, number>>(new Map());
-    const lastHeldAt = useMemo(() => {
-        if (status !== null) {
-            heldRecord.current = noteHeld(heldRecord.current, status.locks, status.generatedAt ?? Date.now());
-        }
-        return heldRecord.current;
-    }, [status]);
+    const history = useTimelineHistory(status, histories);
+
+    // A lock freed since the last poll still sorts near the top of the table.
+    const lastHeld = useMemo(() => lastHeldAt(history), [history]);
 
     const previous = useRef<Status | null>(null);
     useEffect(() => {
@@ -166,10 +164,16 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                     </p>
                 </div>
                 <NodesTable nodes={status.nodes} now={now}/>
+                <Timeline
+                    history={history}
+                    jobs={status.jobs}
+                    locks={status.locks}
+                    now={now}
+                />
                 <LocksSection
                     locks={status.locks}
                     nodes={status.nodes}
-                    lastHeldAt={lastHeldAt}
+                    lastHeldAt={lastHeld}
                     answering={status.node}
                     now={now}
                     error={errorFor(actions, 'lock')}

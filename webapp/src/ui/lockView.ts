@@ -95,18 +95,3 @@ export function heldCounts(locks: readonly Lock[], nodes: NodeDirectory): Map<st
     }
     return counts;
 }
-
-// The last time each lock was seen held, given the previous record and a new
-// status taken at `at`; a map for orderLocks.
-export function noteHeld(prev: ReadonlyMap<string, number>, locks: readonly Lock[], at: number): ReadonlyMap<string, number> {
-    if (!locks.some((l) => l.held)) {
-        return prev;
-    }
-    const next = new Map(prev);
-    for (const lock of locks) {
-        if (lock.held) {
-            next.set(lock.name, at);
-        }
-    }
-    return next;
-}
