@@ -34,18 +34,21 @@ it(`renders the panel with ${lockCount} locks`, async () => {
         await screen.findByRole('table', {name: 'Locks'});
         mount.push(performance.now() - start);
 
+        // Queries outside the timed part: getByRole walks the whole DOM.
+        const nameFilter = screen.getByLabelText('Name contains');
+        const nextPage = screen.getByRole('button', {name: 'Next'});
         let t = performance.now();
         act(() => {
-            fireEvent.change(screen.getByLabelText('Name contains'), {target: {value: 'lock-05'}});
+            fireEvent.change(nameFilter, {target: {value: 'lock-05'}});
         });
         filter.push(performance.now() - t);
 
         act(() => {
-            fireEvent.change(screen.getByLabelText('Name contains'), {target: {value: ''}});
+            fireEvent.change(nameFilter, {target: {value: ''}});
         });
         t = performance.now();
         act(() => {
-            fireEvent.click(screen.getByRole('button', {name: 'Next'}));
+            fireEvent.click(nextPage);
         });
         next.push(performance.now() - t);
         unmount();
