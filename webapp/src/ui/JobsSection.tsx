@@ -2,6 +2,7 @@ import React from 'react';
 
 import type {Job, Run} from '../api/types';
 
+import {actionsOffId} from './actionsOff';
 import {formatDuration} from './format';
 import {NodeLabel} from './NodeLabel';
 import {RunStrip} from './RunStrip';
@@ -11,6 +12,9 @@ interface Props {
     jobs: Job[];
     histories: Map<string, Run[]>;
     now: number;
+
+    // Why the demo actions are switched off; null when they are on.
+    actionsOff: string | null;
     error: string | null;
     isBusy: (key: string) => boolean;
     onRunNow: (name: string) => void;
@@ -53,7 +57,7 @@ function LastRun({job, now}: {job: Job; now: number}) {
     );
 }
 
-export function JobsSection({jobs, histories, now, error, isBusy, onRunNow}: Props) {
+export function JobsSection({jobs, histories, now, actionsOff, error, isBusy, onRunNow}: Props) {
     return (
         <section className='cd-section' aria-labelledby='cd-jobs-title'>
             <h3 id='cd-jobs-title'>{'Jobs'}</h3>
@@ -106,8 +110,9 @@ export function JobsSection({jobs, histories, now, error, isBusy, onRunNow}: Pro
                                     type='button'
                                     className='cd-button'
                                     onClick={() => onRunNow(job.name)}
-                                    disabled={isBusy(runKey(job.name))}
+                                    disabled={actionsOff !== null || isBusy(runKey(job.name))}
                                     aria-label={`Run job ${job.name} now`}
+                                    aria-describedby={actionsOff === null ? undefined : actionsOffId}
                                 >
                                     {'Run now'}
                                 </button>

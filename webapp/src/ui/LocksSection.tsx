@@ -15,6 +15,9 @@ interface Props {
     lastHeldAt: ReadonlyMap<string, number>;
     answering: Node;
     now: number;
+
+    // Why the demo actions are switched off; null when they are on.
+    actionsOff: string | null;
     error: string | null;
     isBusy: (key: string) => boolean;
     onAcquire: (name: string, seconds: number) => Promise<boolean>;
@@ -142,7 +145,7 @@ function FilterForm({filter, nodes, onChange}: {filter: LockFilter; nodes: {key:
     );
 }
 
-export function LocksSection({locks, nodes, lastHeldAt, answering, now, error, isBusy, onAcquire, onRelease}: Props) {
+export function LocksSection({locks, nodes, lastHeldAt, answering, now, actionsOff, error, isBusy, onAcquire, onRelease}: Props) {
     const directory = useNodeDirectory();
     const [filter, setFilter] = useState<LockFilter>(noFilter);
     const [page, setPage] = useState(0);
@@ -216,7 +219,7 @@ export function LocksSection({locks, nodes, lastHeldAt, answering, now, error, i
                             <td>{lock.held ? <Countdown until={lock.expiresAt} now={now}/> : '—'}</td>
                             <td>{lock.fencingToken ?? '—'}</td>
                             <td>
-                                {releasable(lock, answering) && (
+                                {actionsOff === null && releasable(lock, answering) && (
                                     <button
                                         type='button'
                                         className='cd-button'
@@ -259,10 +262,14 @@ export function LocksSection({locks, nodes, lastHeldAt, answering, now, error, i
                     </button>
                 </nav>
             )}
-            <LockForm
-                busy={isBusy(acquireKey)}
-                onAcquire={onAcquire}
-            />
+            {actionsOff === null ? (
+                <LockForm
+                    busy={isBusy(acquireKey)}
+                    onAcquire={onAcquire}
+                />
+            ) : (
+                <p className='cd-muted'>{`Taking and releasing demo locks is switched off: ${actionsOff}`}</p>
+            )}
             {error && <p className='cd-error' role='alert'>{error}</p>}
         </section>
     );

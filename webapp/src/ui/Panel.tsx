@@ -17,6 +17,8 @@ import {LocksSection, acquireKey, releaseKey} from './LocksSection';
 import {NodeDirectory} from './nodeColors';
 import {NodeDirectoryContext, NodeLabel} from './NodeLabel';
 import {NodesTable} from './NodesTable';
+import {actionsOffId, defaultActionsOffReason} from './actionsOff';
+import {SettingsSection} from './SettingsSection';
 import {StressSection, stressKey} from './StressSection';
 import {panelCss} from './styles';
 import {Ago} from './Time';
@@ -25,6 +27,7 @@ import {errorFor, useActions} from './useActions';
 const noJobs: never[] = [];
 
 export const forbiddenText = 'Only system admins can see cluster status';
+
 
 export const pausedText = 'Updates are paused until you try again.';
 
@@ -153,6 +156,7 @@ export function Panel({client, changes, pollMs}: PanelProps) {
             <p className='cd-muted' role='status'>{'Loading cluster status…'}</p>
         ) : null;
     } else {
+        const actionsOff = status.demoActions.enabled ? null : (status.demoActions.reason ?? defaultActionsOffReason);
         body = (
             <NodeDirectoryContext.Provider value={directory}>
                 <div className='cd-header'>
@@ -162,7 +166,21 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                         {', updated '}
                         <Ago at={status.generatedAt} now={now}/>
                     </p>
+                    {actionsOff !== null && (
+                        <p
+                            id={actionsOffId}
+                            className='cd-note'
+                        >
+                            {`Taking and releasing demo locks, running jobs now and stress runs are switched off on this server: ${actionsOff} Status stays readable.`}
+                        </p>
+                    )}
                 </div>
+                {status.settings && (
+                    <SettingsSection
+                        settings={status.settings}
+                        now={now}
+                    />
+                )}
                 <NodesTable nodes={status.nodes} now={now}/>
                 <Timeline
                     history={history}
@@ -171,6 +189,7 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                     now={now}
                 />
                 <LocksSection
+                    actionsOff={actionsOff}
                     locks={status.locks}
                     nodes={status.nodes}
                     lastHeldAt={lastHeld}
@@ -182,6 +201,7 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                     onRelease={onRelease}
                 />
                 <JobsSection
+                    actionsOff={actionsOff}
                     jobs={status.jobs}
                     histories={histories}
                     now={now}
@@ -190,6 +210,7 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                     onRunNow={onRunNow}
                 />
                 <StressSection
+                    actionsOff={actionsOff}
                     stress={status.stress}
                     now={now}
                     busy={actions.isBusy(stressKey)}

@@ -91,6 +91,8 @@ export const panelCss = `
 .cd-events { list-style: none; margin: 0; padding: 0; font-size: 12px; }
 .cd-events li { display: flex; align-items: center; gap: 6px; }
 .cd-event-text-gone { color: var(--cd-error); font-weight: 600; }
+.cd-note { flex-basis: 100%; padding: 6px 10px; border-left: 3px solid var(--cd-link); background: rgba(var(--cd-fg-rgb), 0.04); }
+.cd-refused { display: block; }
 .cd-visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 `;
 
