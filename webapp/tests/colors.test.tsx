@@ -1,4 +1,6 @@
-import {screen, within} from '@testing-library/react';
+import {act, screen, within} from '@testing-library/react';
+
+import {createChangeFeed} from '../src/status/changeFeed';
 
 import {
     assignNodeColors,
@@ -15,7 +17,8 @@ import {decodeNode} from '../src/api/decode';
 
 import {ciede2000, hexToLab, type Lab} from './ciede2000';
 import {iso, t0, wireJob, wireLock, wireNode, wireStatus} from './fixtures';
-import {fakeServer} from './fakeServer';
+import {fakeServer, statusServer} from './fakeServer';
+import {flush} from './flush';
 import {renderPanel} from './renderPanel';
 
 const ids = (n: number) => Array.from({length: n}, (_, i) => `node-${String.fromCharCode(97 + i)}`);
@@ -207,5 +210,27 @@ describe('colour per node: on the panel', () => {
             'node-c-name, 10 s ago, 100 ms, ok, 3 nodes alive',
             'node-a-name, 1 s ago, running',
         ]);
+    });
+
+    it('keeps each remaining node\'s colour when another leaves the list between polls', async () => {
+        // node-a started first, so it takes the first colour; b and c follow.
+        const nodes = [
+            wireNode('node-a', {self: true, started_at: iso(t0 - 3000)}),
+            wireNode('node-b', {started_at: iso(t0 - 2000)}),
+            wireNode('node-c', {started_at: iso(t0 - 1000)}),
+        ];
+        let listed = nodes;
+        const changes = createChangeFeed();
+        renderPanel(statusServer(() => wireStatus({nodes: listed, node: listed[listed.length - 1], locks: [], jobs: []})), {changes, pollMs: 3600000});
+        await screen.findByRole('table', {name: 'Nodes'});
+        const swatch = (name: string) => within(screen.getByRole('table', {name: 'Nodes'})).getByText(name).parentElement?.querySelector<HTMLElement>('.cd-swatch')?.style.backgroundColor;
+        const before = {b: swatch('node-b-name'), c: swatch('node-c-name')};
+
+        // node-a leaves: ranking the nodes afresh would move b and c up a colour.
+        listed = nodes.slice(1);
+        act(() => changes.notify());
+        await flush();
+        expect(screen.queryByText('node-a-name')).not.toBeInTheDocument();
+        expect({b: swatch('node-b-name'), c: swatch('node-c-name')}).toEqual(before);
     });
 });

@@ -78,7 +78,7 @@ describe('timeline on the panel', () => {
         act(() => {
             fireEvent.focus(second);
         });
-        expect(detail).toHaveTextContent(`lock L: held by node-b-name from ${clockTime(t0 + 3000)} to now (1 s), fencing token 8`);
+        expect(detail).toHaveTextContent(`lock L: held by node-b-name since ${clockTime(t0 + 3000)}, still held, fencing token 8`);
         act(() => {
             fireEvent.blur(second);
         });

@@ -65,7 +65,7 @@ function LanePlot({lane, from, to, events, onDetail}: {
                 />
             ))}
             {lane.holds.map((h) => {
-                const text = describeHold(h, lane.label, nodes, to);
+                const text = describeHold(h, lane.label, nodes);
                 const left = x(h.from);
                 return (
                     <rect

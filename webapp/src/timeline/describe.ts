@@ -23,12 +23,16 @@ function wholeSeconds(ms: number): number {
     return Math.max(0, Math.round(ms / 1000) * 1000);
 }
 
-export function describeHold(h: Hold, lane: string, nodes: NodeDirectory, now: number): string {
-    const end = h.to ?? now;
-    const parts = [
-        `${lane}: held by ${nodeLabel(h.node, nodes)} from ${clockTime(h.from)} to ${h.to === null ? 'now' : clockTime(h.to)} (${formatDuration(wholeSeconds(end - h.from))})`,
-        `fencing token ${h.fencingToken ?? 'unknown'}`,
-    ];
+// An open hold says "since" without a running duration: its label stays the
+// same from one second to the next, so a screen reader on it is not
+// interrupted by every tick.
+export function describeHold(h: Hold, lane: string, nodes: NodeDirectory): string {
+    const who = `${lane}: held by ${nodeLabel(h.node, nodes)}`;
+    const token = `fencing token ${h.fencingToken ?? 'unknown'}`;
+    if (h.to === null) {
+        return `${who} since ${clockTime(h.from)}, still held, ${token}`;
+    }
+    const parts = [`${who} from ${clockTime(h.from)} to ${clockTime(h.to)} (${formatDuration(wholeSeconds(h.to - h.from))})`, token];
     if (h.endedBy !== null) {
         parts.push(h.endedBy);
     }
