@@ -103,6 +103,23 @@ describe('timeline on the panel', () => {
     });
 });
 
+describe('timeline from a server-kept history', () => {
+    it('draws holds the server sends in the status, from before the panel opened', async () => {
+        const timeline = {
+            from: iso(t0 - 120000),
+            to: iso(t0),
+            holds: [{lock: 'earlier', node: 'node-b', from: iso(t0 - 90000), to: iso(t0 - 60000), fencing_token: 3, ended_by: 'released'}],
+            runs: [],
+            node_events: [{node: 'node-b', name: 'node-b-name', at: iso(t0 - 100000), kind: 'restarted'}],
+        };
+        renderPanel(statusServer(() => wireStatus({nodes: [nodeA, nodeB], locks: [], jobs: [], timeline})), {pollMs: 3600000});
+        const lanes = await screen.findByRole('list', {name: /^Timeline of the last/});
+        const [bar] = within(lane(lanes, 'lock earlier')).getAllByRole('img');
+        expect(bar).toHaveAccessibleName(`lock earlier: held by node-b-name from ${clockTime(t0 - 90000)} to ${clockTime(t0 - 60000)} (30 s), fencing token 3, released`);
+        expect(within(screen.getByRole('list', {name: 'Node events'})).getByRole('listitem')).toHaveTextContent(`node-b-name restarted at ${clockTime(t0 - 100000)}`);
+    });
+});
+
 describe('timeline themes', () => {
     // Light or dark comes from the web app's variables: a literal colour in a
     // timeline rule would stay the same in both themes.
