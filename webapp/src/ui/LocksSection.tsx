@@ -1,10 +1,12 @@
 import React, {useMemo, useState} from 'react';
 
-import type {Lock, LockKind, Node} from '../api/types';
+import type {Lock, Node} from '../api/types';
 
 import {LockForm} from './LockForm';
-import {anyHolder, freeHolder, heldCounts, type LockFilter, matches, noFilter, orderLocks, pageOf} from './lockView';
-import {NodeLabel, NodeSwatch, useNodeDirectory} from './NodeLabel';
+import {HeldCounts} from './HeldCounts';
+import {LockFilterForm} from './LockFilterForm';
+import {heldCounts, type LockFilter, matches, noFilter, orderLocks, pageOf} from './lockView';
+import {NodeLabel, useNodeDirectory} from './NodeLabel';
 import {Ago, Countdown} from './Time';
 
 interface Props {
@@ -32,117 +34,6 @@ export const releaseKey = (name: string) => `lock:${name}:release`;
 // their jobs.
 function releasable(lock: Lock, answering: Node): boolean {
     return lock.kind === 'demo' && lock.held && lock.holderId === answering.id;
-}
-
-const kinds: readonly LockKind[] = ['demo', 'job', 'other'];
-
-// How many locks each node holds now; a node's count is a button that
-// filters the table to that node's locks.
-function HeldCounts({nodes, counts, free, holder, onHolder}: {
-    nodes: Node[];
-    counts: Map<string, number>;
-    free: number;
-    holder: string;
-    onHolder: (key: string) => void;
-}) {
-    const directory = useNodeDirectory();
-    const keys = [...nodes.map((n) => n.id), ...Array.from(counts.keys()).filter((k) => !nodes.some((n) => n.id === k))];
-    return (
-        <ul
-            className='cd-counts'
-            aria-label='Locks held per node'
-        >
-            {keys.map((key) => {
-                const node = directory.resolve(key);
-                if (node === null) {
-                    return null;
-                }
-                const count = counts.get(key) ?? 0;
-                return (
-                    <li key={key}>
-                        <button
-                            type='button'
-                            className='cd-count'
-                            aria-pressed={holder === key}
-                            onClick={() => onHolder(holder === key ? anyHolder : key)}
-                        >
-                            <NodeSwatch node={node}/>
-                            {`${node.label}: ${count} held`}
-                        </button>
-                    </li>
-                );
-            })}
-            <li>
-                <button
-                    type='button'
-                    className='cd-count'
-                    aria-pressed={holder === freeHolder}
-                    onClick={() => onHolder(holder === freeHolder ? anyHolder : freeHolder)}
-                >
-                    {`${free} free`}
-                </button>
-            </li>
-        </ul>
-    );
-}
-
-function FilterForm({filter, nodes, onChange}: {filter: LockFilter; nodes: {key: string; label: string}[]; onChange: (f: LockFilter) => void}) {
-    return (
-        <div
-            className='cd-form cd-filter'
-            role='search'
-            aria-label='Filter locks'
-        >
-            <div className='cd-field'>
-                <label htmlFor='cd-filter-name'>{'Name contains'}</label>
-                <input
-                    id='cd-filter-name'
-                    type='search'
-                    value={filter.name}
-                    onChange={(e) => onChange({...filter, name: e.target.value})}
-                    autoComplete='off'
-                    spellCheck={false}
-                />
-            </div>
-            <div className='cd-field'>
-                <label htmlFor='cd-filter-holder'>{'Holder'}</label>
-                <select
-                    id='cd-filter-holder'
-                    value={filter.holder}
-                    onChange={(e) => onChange({...filter, holder: e.target.value})}
-                >
-                    <option value={anyHolder}>{'Any'}</option>
-                    <option value={freeHolder}>{'Free'}</option>
-                    {nodes.map((n) => (
-                        <option
-                            key={n.key}
-                            value={n.key}
-                        >
-                            {n.label}
-                        </option>
-                    ))}
-                </select>
-            </div>
-            <div className='cd-field'>
-                <label htmlFor='cd-filter-kind'>{'Kind'}</label>
-                <select
-                    id='cd-filter-kind'
-                    value={filter.kind}
-                    onChange={(e) => onChange({...filter, kind: e.target.value as LockFilter['kind']})}
-                >
-                    <option value=''>{'Any'}</option>
-                    {kinds.map((k) => (
-                        <option
-                            key={k}
-                            value={k}
-                        >
-                            {k}
-                        </option>
-                    ))}
-                </select>
-            </div>
-        </div>
-    );
 }
 
 export function LocksSection({locks, nodes, lastHeldAt, answering, now, actionsOff, error, isBusy, onAcquire, onRelease}: Props) {
@@ -174,7 +65,7 @@ export function LocksSection({locks, nodes, lastHeldAt, answering, now, actionsO
                 holder={filter.holder}
                 onHolder={(holder) => changeFilter({...filter, holder})}
             />
-            <FilterForm
+            <LockFilterForm
                 filter={filter}
                 nodes={holderOptions}
                 onChange={changeFilter}
