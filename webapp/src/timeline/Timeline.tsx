@@ -148,7 +148,7 @@ export function Timeline({history, jobs, locks, now}: Props) {
         <section className='cd-section cd-timeline' aria-labelledby='cd-timeline-title'>
             <h3 id='cd-timeline-title'>{'Timeline'}</h3>
             <p className='cd-help'>
-                {`The last ${minutes} minutes, seen while this page was open. Bars: which node held each lock. Tall ticks: job runs in the colour of the node that ran them (outlined: failed; dashed: lost). Vertical lines: a node joined, was lost or restarted. Hover or focus an item for its details.`}
+                {`The last ${minutes} minutes. Bars: which node held each lock. Tall ticks: job runs in the colour of the node that ran them (outlined: failed; dashed: lost). Vertical lines: a node joined, was lost or restarted. Hover or focus an item for its details.`}
             </p>
             {view.lanes.length === 0 ? (
                 <p className='cd-muted'>{'Nothing held or run in this span yet.'}</p>

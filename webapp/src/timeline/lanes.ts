@@ -7,7 +7,7 @@ import type {Hold, NodeEvent, RunMark, TimelineHistory} from './history';
 // first. A long lock list is cut to maxLanes lanes; the rest are counted.
 
 export const timelineWindowMs = 5 * 60 * 1000;
-export const maxLanes = 30;
+export const maxLanes = 16;
 
 export interface Lane {
     key: string;
