@@ -32,7 +32,7 @@ describe('settings in use', () => {
         await screen.findByRole('table', {name: 'Settings in use'});
         expect(screen.getByText(/were refused/)).toHaveTextContent(
             'The last saved settings were refused (1 min ago): Quick job interval (seconds) cannot be "1". It must be from 2 to 86400 seconds. ' +
-            'The plugin keeps running with the settings below, whatever the System Console shows.',
+            'The plugin keeps running with the settings listed under "Settings in use", whatever the System Console shows.',
         );
     });
 

@@ -18,7 +18,7 @@ import {NodeDirectory} from './nodeColors';
 import {NodeDirectoryContext, NodeLabel} from './NodeLabel';
 import {NodesTable} from './NodesTable';
 import {actionsOffId, defaultActionsOffReason} from './actionsOff';
-import {SettingsSection} from './SettingsSection';
+import {RefusedNotice, SettingsSection} from './SettingsSection';
 import {StressSection, stressKey} from './StressSection';
 import {panelCss} from './styles';
 import {Ago} from './Time';
@@ -175,9 +175,9 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                         </p>
                     )}
                 </div>
-                {status.settings && (
-                    <SettingsSection
-                        settings={status.settings}
+                {status.settings?.refused && (
+                    <RefusedNotice
+                        refused={status.settings.refused}
                         now={now}
                     />
                 )}
@@ -217,6 +217,7 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                     error={errorFor(actions, stressKey)}
                     onStart={onStartStress}
                 />
+                {status.settings && <SettingsSection settings={status.settings}/>}
             </NodeDirectoryContext.Provider>
         );
     }

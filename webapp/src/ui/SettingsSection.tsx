@@ -1,6 +1,6 @@
 import React from 'react';
 
-import type {PluginSettings, SettingValue} from '../api/types';
+import type {PluginSettings, RefusedSetting, SettingValue} from '../api/types';
 import {settingName, settingOrder} from '../settingsSchema';
 
 import {Ago} from './Time';
@@ -15,31 +15,34 @@ function shown(value: SettingValue): string {
     return String(value);
 }
 
+// A refused save, said at the top of the panel: the System Console shows the
+// refused value as saved (5.39 keeps it), so the admin must learn it here.
+export function RefusedNotice({refused, now}: {refused: RefusedSetting; now: number}) {
+    return (
+        <div className='cd-banner cd-refused'>
+            <p>
+                {'The last saved settings were refused'}
+                {refused.at !== null && (
+                    <>
+                        {' ('}
+                        <Ago at={refused.at} now={now}/>
+                        {')'}
+                    </>
+                )}
+                {`: ${settingName(refused.key)} cannot be "${refused.value}". ${refused.reason} `}
+                {'The plugin keeps running with the settings listed under "Settings in use", whatever the System Console shows.'}
+            </p>
+        </div>
+    );
+}
+
 // The settings the answering node's plugin actually runs with, which may
-// differ from what the System Console shows: 5.39 saves a value the plugin
-// refuses, and the plugin keeps running the previous one.
-export function SettingsSection({settings, now}: {settings: PluginSettings; now: number}) {
+// differ from what the System Console shows.
+export function SettingsSection({settings}: {settings: PluginSettings}) {
     const running = [...settings.running].sort((a, b) => settingOrder(a.key) - settingOrder(b.key));
-    const refused = settings.refused;
     return (
         <section className='cd-section' aria-labelledby='cd-settings-title'>
             <h3 id='cd-settings-title'>{'Settings in use'}</h3>
-            {refused && (
-                <div className='cd-banner cd-refused'>
-                    <p>
-                        {'The last saved settings were refused'}
-                        {refused.at !== null && (
-                            <>
-                                {' ('}
-                                <Ago at={refused.at} now={now}/>
-                                {')'}
-                            </>
-                        )}
-                        {`: ${settingName(refused.key)} cannot be "${refused.value}". ${refused.reason} `}
-                        {'The plugin keeps running with the settings below, whatever the System Console shows.'}
-                    </p>
-                </div>
-            )}
             {running.length === 0 ? (
                 <p className='cd-muted'>{'The server did not say which settings it runs with.'}</p>
             ) : (

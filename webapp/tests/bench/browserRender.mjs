@@ -1,11 +1,12 @@
 // Render time of the standalone dashboard in a real browser (Debian's
 // chromium through playwright-core), with the API stubbed in the page:
-// 1,000 locks (100 held), three nodes (one gone), a job, and a server-kept
-// timeline. Times are taken in the page with performance.now(): from the
-// status answer's body being read to the first 50 lock rows in the DOM, to
-// layout, and to the second animation frame (painted); then a keystroke in
-// the name filter and a page turn, each to the next paint. Median of 5 page
-// loads. Writes light and dark screenshots to the directory given.
+// 1,000 locks (100 held), three nodes (one gone), a job, settings with a
+// refused save, and a server-kept timeline. Times are taken in the page
+// with performance.now(): from the status answer's body being read to the
+// first 50 lock rows in the DOM, to layout, and to the second animation
+// frame (painted); then a keystroke in the name filter and a page turn, each
+// to the next paint. Median of 5 page loads. Writes light and dark
+// screenshots to the directory given.
 //
 //   npm run build
 //   node tests/bench/browserRender.mjs /tmp/shots [lock count]
@@ -67,6 +68,10 @@ function status(now, lockCount) {
         node: nodeJson[1], nodes: nodeJson, locks,
         jobs: [{name: 'slow', interval_ms: 30000, running: true, running_on: 'node-1', last_started_at: iso(now - 3e3), last_finished_at: iso(now - 25e3), last_node: 'node-2', last_duration_ms: 8000, runs: 9, next_run_at: iso(now + 27e3)}],
         generated_at: iso(now),
+        settings: {
+            running: {QuickIntervalSeconds: 10, SlowIntervalSeconds: 30, SlowRunSeconds: 8, DigestIntervalSeconds: 60, DigestChannelID: '', DemoWorkload: true},
+            refused: {key: 'QuickIntervalSeconds', value: 1, reason: 'It must be a whole number of seconds from 2 to 86400.', at: iso(now - 90e3)},
+        },
         timeline: {from: iso(now - 300e3), to: iso(now), holds, runs, node_events: [
             {node: 'node-3', name: 'node-3', at: iso(now - 70e3), kind: 'gone'},
             {node: 'node-2', name: 'node-2', at: iso(now - 230e3), kind: 'restarted'},
