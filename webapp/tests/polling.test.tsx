@@ -112,8 +112,9 @@ describe('polling after the server refuses the session', () => {
         }};
     }
 
-    // userEvent waits on timers, which are fake here: a plain click instead.
     const calls = (server: ReturnType<typeof fakeServer>) => server.calls('GET', '/status').length;
+
+    // Clicks are fireEvent's: userEvent waits on timers, which are fake here.
 
     it.each([401, 403])('stops polling after a %i and offers "Try again", which resumes it', async (refusal) => {
         const {server, accept} = switchable(refusal);
