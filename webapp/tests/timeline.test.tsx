@@ -72,7 +72,6 @@ describe('timeline on the panel', () => {
         const said = `lock L: held by node-a-name from ${clockTime(t0 - 5000)} to ${clockTime(t0 + 2000)} (7 s), fencing token 7, released`;
         expect(first).toHaveAccessibleName(said);
         expect(first.querySelector('title')?.textContent).toBe(said);
-        expect(first).toHaveAttribute('tabindex', '0');
 
         const detail = document.querySelector('.cd-timeline-detail');
         act(() => {
@@ -100,6 +99,32 @@ describe('timeline on the panel', () => {
         expect(within(events).getAllByRole('listitem').map((li) => li.textContent)).toEqual([`node-b-name gone (heartbeat lost) at ${clockTime(t0 + 5000)}`]);
         // The same instant as a line across every lane.
         expect(lanes.querySelectorAll('line.cd-event-gone')).toHaveLength(within(lanes).getAllByRole('listitem').length);
+    });
+});
+
+describe('timeline from the keyboard', () => {
+    it('is one Tab stop, and the arrow keys walk every item', async () => {
+        const lanes = await playSteps(3);
+        const tabStops = () => Array.from(lanes.querySelectorAll('[tabindex="0"]'));
+        // The job lane comes first: its first run takes Tab.
+        const [failedRun, okRun] = within(lane(lanes, 'job quick')).getAllByRole('img');
+        const [aBar, bBar] = within(lane(lanes, 'lock L')).getAllByRole('img');
+        expect(tabStops()).toEqual([failedRun]);
+
+        act(() => failedRun.focus());
+        fireEvent.keyDown(failedRun, {key: 'ArrowRight'});
+        expect(okRun).toHaveFocus();
+        expect(tabStops()).toEqual([okRun]);
+
+        // Down: the nearest item in time on the next lane. okRun started at
+        // t0-1000: node-a's hold (from t0-5000) is nearer than node-b's (t0+3000).
+        fireEvent.keyDown(okRun, {key: 'ArrowDown'});
+        expect(aBar).toHaveFocus();
+        fireEvent.keyDown(aBar, {key: 'End'});
+        expect(bBar).toHaveFocus();
+        expect(document.querySelector('.cd-timeline-detail')).toHaveTextContent('held by node-b-name');
+        fireEvent.keyDown(bBar, {key: 'ArrowDown'});
+        expect(bBar).toHaveFocus();
     });
 });
 

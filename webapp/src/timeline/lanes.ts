@@ -92,3 +92,14 @@ export function timelineView(history: TimelineHistory, jobs: readonly Job[], loc
         events: history.events.filter((e) => e.at >= from && e.at <= now).sort((a, b) => a.at - b.at),
     };
 }
+
+export type LaneItem = {kind: 'hold'; at: number; hold: Hold} | {kind: 'run'; at: number; run: RunMark};
+
+// A lane's bars and run marks in time order: the order the keyboard visits them.
+export function laneItems(lane: Lane): LaneItem[] {
+    const items: LaneItem[] = [
+        ...lane.holds.map((hold): LaneItem => ({kind: 'hold', at: hold.from, hold})),
+        ...lane.runs.map((run): LaneItem => ({kind: 'run', at: run.startedAt, run})),
+    ];
+    return items.sort((a, b) => a.at - b.at);
+}
