@@ -2,6 +2,7 @@ import {act, fireEvent, screen, within} from '@testing-library/react';
 
 import {createChangeFeed} from '../src/status/changeFeed';
 import {clockTime} from '../src/timeline/describe';
+import {nodePalette, unknownNodeColor} from '../src/ui/nodeColors';
 import {panelCss, standaloneCss} from '../src/ui/styles';
 
 import {iso, t0, wireJob, wireLock, wireNode, wireStatus} from './fixtures';
@@ -30,17 +31,17 @@ function hexToRgb(hex: string): string {
     return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
 }
 
-async function playSteps(count: number) {
+async function playSteps(count: number, sequence: unknown[] = steps) {
     let step = 0;
     const changes = createChangeFeed();
     const runs = [
         {node: 'node-b-name', started_at: iso(t0 - 3000), duration_ms: 500, error: 'boom'},
         {node: 'node-a-name', started_at: iso(t0 - 1000), duration_ms: 200, error: null},
     ];
-    const server = statusServer(() => steps[step], () => ({status: 404}));
+    const server = statusServer(() => sequence[step], () => ({status: 404}));
     server.fetch.mockImplementation(async (url: string) => {
         const path = new URL(url).pathname;
-        const body = path.endsWith('/status') ? steps[step] : {...wireJob('quick'), history: runs};
+        const body = path.endsWith('/status') ? sequence[step] : {...wireJob('quick'), history: runs};
         return {ok: true, status: 200, text: async () => JSON.stringify(body)} as Response;
     });
     renderPanel(server, {changes, pollMs: 3600000});
@@ -99,6 +100,20 @@ describe('timeline on the panel', () => {
         expect(within(events).getAllByRole('listitem').map((li) => li.textContent)).toEqual([`node-b-name gone (heartbeat lost) at ${clockTime(t0 + 5000)}`]);
         // The same instant as a line across every lane.
         expect(lanes.querySelectorAll('line.cd-event-gone')).toHaveLength(within(lanes).getAllByRole('listitem').length);
+    });
+});
+
+describe('timeline colours of a node that left', () => {
+    it('keeps a vanished node\'s bars in its colour, not the unknown grey', async () => {
+        // After the first three steps node-b drops out of the node list, and
+        // its lock is free again.
+        // Nothing else in the status names node-b.
+        const vanished = wireStatus({generated_at: iso(t0 + 6000), nodes: [nodeA], locks: [L(null)], jobs: [wireJob('quick', {last_node: 'node-a'})]});
+        const lanes = await playSteps(4, [...steps.slice(0, 3), vanished]);
+        const bar = within(lane(lanes, 'lock L')).getAllByRole('img')[1];
+        expect(bar).toHaveAccessibleName(/node gone$/);
+        expect(bar.getAttribute('fill')).not.toBe(unknownNodeColor);
+        expect(bar.getAttribute('fill')).toBe(nodePalette[1]);
     });
 });
 

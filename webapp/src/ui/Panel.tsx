@@ -7,7 +7,7 @@ import {useClusterStatus} from '../status/useClusterStatus';
 import {useJobHistories} from '../status/useJobHistories';
 import {useNow} from '../status/useNow';
 import {useTimelineHistory} from '../status/useTimelineHistory';
-import {lastHeldAt} from '../timeline/history';
+import {lastHeldAt, type TimelineHistory} from '../timeline/history';
 import {Timeline} from '../timeline/Timeline';
 
 import {describeChanges} from './changes';
@@ -54,8 +54,14 @@ export interface PanelProps {
 }
 
 // Every node reference on the panel, so unknown nodes (gone from the node
-// list but still named by a lock or a run) get colours of their own too.
-function directoryFor(status: Status | null, histories: Map<string, {node: string}[]>, previous: ReadonlyMap<string, string>): NodeDirectory {
+// list but still named by a lock, a run or the timeline) keep colours of
+// their own.
+function directoryFor(
+    status: Status | null,
+    histories: Map<string, {node: string}[]>,
+    history: TimelineHistory,
+    previous: ReadonlyMap<string, string>,
+): NodeDirectory {
     if (status === null) {
         return new NodeDirectory([], [], previous);
     }
@@ -75,6 +81,7 @@ function directoryFor(status: Status | null, histories: Map<string, {node: strin
     if (status.stress) {
         refs.push(...status.stress.acquisitions.map((a) => a.node).filter(Boolean));
     }
+    refs.push(...history.holds.map((h) => h.node), ...history.runs.map((r) => r.node).filter(Boolean));
     return new NodeDirectory(status.nodes, refs, previous);
 }
 
@@ -85,14 +92,14 @@ export function Panel({client, changes, pollMs}: PanelProps) {
     const [message, announce] = useAnnouncer();
     const actions = useActions(announce, refresh);
 
+    const history = useTimelineHistory(status, histories);
+
     // Colours already shown stay with their nodes while nodes come and go.
     const shownColors = useRef<ReadonlyMap<string, string>>(new Map());
-    const directory = useMemo(() => directoryFor(status, histories, shownColors.current), [status, histories]);
+    const directory = useMemo(() => directoryFor(status, histories, history, shownColors.current), [status, histories, history]);
     useEffect(() => {
         shownColors.current = directory.colors;
     }, [directory]);
-
-    const history = useTimelineHistory(status, histories);
 
     // A lock freed since the last poll still sorts near the top of the table.
     const lastHeld = useMemo(() => lastHeldAt(history), [history]);
