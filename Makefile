@@ -73,11 +73,13 @@ test: dist vet go-test webapp-test bundle-test e2e
 
 vet: manifest
 	$(GO) vet ./...
-	$(GO) vet -tags e2e ./e2e/...
+	$(GO) vet -tags e2e ./dev/e2e/...
 	$(GO) vet -tags clusterbench ./server/...
+	cd bench && $(GO) vet ./...
 
 go-test:
 	$(GO) test -race -count=1 ./...
+	cd bench && $(GO) test -race -count=1 ./...
 
 # The built-bundle test needs webapp/dist, which the webapp target builds;
 # jest runs directly so `make test` does not build the webapp twice.
@@ -95,13 +97,14 @@ e2e: dist
 	@for version in $(E2E_VERSIONS); do \
 		echo "e2e: Mattermost $$version"; \
 		CLUSTERDEMO_BUNDLE=$(abspath $(BUNDLE)) MM_VERSION=$$version \
-			$(GO) test -tags e2e -count=1 -v -timeout 30m ./e2e/... || exit 1; \
+			$(GO) test -tags e2e -count=1 -v -timeout 30m ./dev/e2e/... || exit 1; \
 	done
 
 ## check-style: go vet and staticcheck; eslint and tsc --noEmit
 check-style: vet webapp/node_modules
 	$(GO) run $(STATICCHECK) ./...
-	$(GO) run $(STATICCHECK) -tags e2e ./e2e/...
+	$(GO) run $(STATICCHECK) -tags e2e ./dev/e2e/...
+	cd bench && $(GO) run $(STATICCHECK) ./...
 	cd webapp && $(NPM) run lint && $(NPM) run check-types
 
 ## fuzz: a longer run of the command parser fuzzer than make test's seed run
@@ -115,16 +118,16 @@ deploy: dist
 
 ## demo: a real local cluster — Mattermost Team Edition $(MM_VERSION), $(NODES) nodes on one PostgreSQL
 demo: dist
-	$(GO) run ./build/demo up --nodes $(NODES) --version $(MM_VERSION) --bundle $(BUNDLE)
+	$(GO) run ./dev/demo up --nodes $(NODES) --version $(MM_VERSION) --bundle $(BUNDLE)
 
 demo-stop:
-	$(GO) run ./build/demo down
+	$(GO) run ./dev/demo down
 
 ## bench: the cluster package beside mattermost-plugin-api's on the KV fake
 bench:
-	cd build/bench && $(GO) run .
+	cd bench && $(GO) run ./kvfake
 
-## bench-cluster: both implementations on real nodes (build/bench-results/).
+## bench-cluster: both implementations on real nodes (bench/results/).
 ## The plugin is built with the clusterbench tag, which compiles in the
 ## benchmark routes and the comparator, into a bundle of its own.
 BENCH_ROOT := dist/bench/root
@@ -135,7 +138,7 @@ bench-cluster: manifest webapp
 	cp -r webapp/dist $(BENCH_ROOT)/webapp/
 	CGO_ENABLED=0 $(GO) build -tags clusterbench -trimpath -o $(BENCH_ROOT)/server/dist/plugin-$(HOST_PLATFORM) ./server
 	$(GO) run ./build/bundle -root $(BENCH_ROOT) -out dist/bench
-	$(GO) run ./build/benchcluster
+	cd bench && $(GO) run ./realnodes
 
 clean:
 	rm -rf dist server/dist webapp/dist build/bin

@@ -1,6 +1,6 @@
 module github.com/clusterdemo/clusterdemo
 
-go 1.24
+go 1.26
 
 require (
 	github.com/anishathalye/porcupine v1.3.1

@@ -15,7 +15,7 @@ import (
 
 	"github.com/mattermost/mattermost-server/v5/model"
 
-	"github.com/clusterdemo/clusterdemo/build/internal/pluginmanifest"
+	"github.com/clusterdemo/clusterdemo/build/pluginmanifest"
 )
 
 // repoRoot is where plugin.json lives, seen from this package's folder.

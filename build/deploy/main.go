@@ -21,7 +21,7 @@ import (
 
 	"github.com/mattermost/mattermost-server/v5/model"
 
-	"github.com/clusterdemo/clusterdemo/build/internal/pluginmanifest"
+	"github.com/clusterdemo/clusterdemo/build/pluginmanifest"
 	"github.com/clusterdemo/clusterdemo/build/pluginctl"
 )
 

@@ -1,7 +1,7 @@
 // Command demo runs the plugin on a real local Mattermost cluster.
 //
-//	go run ./build/demo up [--nodes 2] [--version 5.39.3] [--bundle dist/clusterdemo-<version>.tar.gz] [--first-port 8065]
-//	go run ./build/demo down
+//	go run ./dev/demo up [--nodes 2] [--version 5.39.3] [--bundle dist/clusterdemo-<version>.tar.gz] [--first-port 8065]
+//	go run ./dev/demo down
 //
 // up builds (once) and starts Mattermost Team Edition nodes on ports 8065,
 // 8066, … sharing one PostgreSQL database and file store, creates an admin,
@@ -21,8 +21,8 @@ import (
 	"strconv"
 	"syscall"
 
-	"github.com/clusterdemo/clusterdemo/build/internal/pluginmanifest"
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/build/pluginmanifest"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 const (
@@ -51,7 +51,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go run ./build/demo up [--nodes N] [--version V] [--bundle PATH] [--first-port P] | down")
+	fmt.Fprintln(os.Stderr, "usage: go run ./dev/demo up [--nodes N] [--version V] [--bundle PATH] [--first-port P] | down")
 	os.Exit(2)
 }
 

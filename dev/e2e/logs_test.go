@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // logMark is a position in a node's log files, to read what was written

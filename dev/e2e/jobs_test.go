@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // Short job settings for the suite, set through the server configuration API

@@ -34,7 +34,7 @@ const (
 func TestBrowserDashboard(t *testing.T) {
 	requireFullSuite(t)
 	ensureChromium(t)
-	browserDir := filepath.Join(suite.root, "e2e", "browser")
+	browserDir := filepath.Join(suite.root, "dev", "e2e", "browser")
 	ensureBrowserPackages(t, browserDir)
 	selves := suite.healthy(t)
 	useShortJobIntervals(t, manifestKeys)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
 )
 
@@ -37,7 +37,7 @@ func printCluster(c *localcluster.Cluster, pluginID string) {
 	}
 	fmt.Printf("\nTimings: PostgreSQL+database %s, server build %s, node 1 start %s, other nodes %s, plugin install %s\n",
 		round(t.Postgres), build, round(t.FirstNode), round(t.OtherNodes), round(t.PluginInstall))
-	fmt.Println("Stop with: make demo-stop   (or go run ./build/demo down)")
+	fmt.Println("Stop with: make demo-stop   (or go run ./dev/demo down)")
 }
 
 // nodesSeenBy summarizes GET /api/v1/nodes as "name (alive, self), …".

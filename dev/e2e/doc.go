@@ -1,5 +1,5 @@
 // Package e2e is the real-cluster end-to-end suite of clusterdemo (issue 6):
-// it starts Mattermost nodes on one PostgreSQL with build/localcluster,
+// it starts Mattermost nodes on one PostgreSQL with dev/localcluster,
 // installs the bundle `make dist` built, and drives the plugin as an
 // administrator would, through the REST API, the slash command and a real
 // browser, while killing nodes and restarting the database underneath it.
@@ -8,8 +8,8 @@
 // a cluster:
 //
 //	make dist
-//	MM_VERSION=5.39.3 go test -tags e2e -count=1 -v -timeout 30m ./e2e/...
-//	MM_VERSION=6.7.2 go test -tags e2e -count=1 -v -timeout 30m ./e2e/...
+//	MM_VERSION=5.39.3 go test -tags e2e -count=1 -v -timeout 30m ./dev/e2e/...
+//	MM_VERSION=6.7.2 go test -tags e2e -count=1 -v -timeout 30m ./dev/e2e/...
 //
 // Environment: MM_VERSION (5.39.3 by default; on 6.7.2 only the install,
 // who-holds-the-lock, slash-command and kill -9 checks run, the others skip

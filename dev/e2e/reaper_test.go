@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // The reaper is a second copy of the test binary, in its own session, that

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
 )
 

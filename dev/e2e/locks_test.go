@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
 )
 

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
 )
 

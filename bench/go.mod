@@ -1,6 +1,6 @@
-module github.com/clusterdemo/clusterdemo/build/bench
+module github.com/clusterdemo/clusterdemo/bench
 
-go 1.24
+go 1.26
 
 require (
 	github.com/clusterdemo/clusterdemo v0.0.0
@@ -71,4 +71,4 @@ require (
 	gopkg.in/yaml.v3 v3.0.0-20210107192922-496545a6307b // indirect
 )
 
-replace github.com/clusterdemo/clusterdemo => ../..
+replace github.com/clusterdemo/clusterdemo => ../

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // prepare signs the ordinary user in and finds the channel where slash

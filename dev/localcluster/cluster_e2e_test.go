@@ -17,7 +17,7 @@ import (
 // must live through it and serve again).
 //
 //	CLUSTERDEMO_BUNDLE=$PWD/dist/clusterdemo-0.1.0.tar.gz MM_VERSION=5.39.3 \
-//	CLUSTERDEMO_RESTART_POSTGRES=1 go test -tags e2e -run TestClusterLifecycle -v ./build/localcluster
+//	CLUSTERDEMO_RESTART_POSTGRES=1 go test -tags e2e -run TestClusterLifecycle -v ./dev/localcluster
 func TestClusterLifecycle(t *testing.T) {
 	bundle := os.Getenv("CLUSTERDEMO_BUNDLE")
 	if bundle == "" {

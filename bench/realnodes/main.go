@@ -2,9 +2,9 @@
 // nodes beside the widely used implementation (mattermost-plugin-api v0.0.19
 // cluster), as issue 7 asks; `make bench-cluster` runs it.
 //
-//	go run ./build/benchcluster [-bundle dist/bench/clusterdemo-<version>.tar.gz] [-out build/bench-results] [-quick] [-keep]
+//	cd bench && go run ./realnodes [-bundle dist/bench/clusterdemo-<version>.tar.gz] [-out bench/results] [-quick] [-keep]
 //
-// It brings up a 2-node local cluster (build/localcluster) on a database of
+// It brings up a 2-node local cluster (dev/localcluster) on a database of
 // its own, installs the bundle built with the clusterbench tag (whose
 // plugin carries the benchmark routes and both implementations), turns the
 // demo jobs off, and drives every workload through the plugin's routes on
@@ -30,8 +30,8 @@ import (
 
 	"github.com/mattermost/mattermost-server/v5/model"
 
-	"github.com/clusterdemo/clusterdemo/build/internal/pluginmanifest"
-	"github.com/clusterdemo/clusterdemo/build/localcluster"
+	"github.com/clusterdemo/clusterdemo/build/pluginmanifest"
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // database is the benchmark's own: localcluster drops and re-creates it,
@@ -60,7 +60,7 @@ func run() error {
 	pluginID = manifest.Id
 
 	bundle := flag.String("bundle", filepath.Join(root, "dist", "bench", pluginmanifest.BundleName(manifest)), "plugin bundle built with -tags clusterbench")
-	out := flag.String("out", "", "folder for the results (default build/bench-results, or a temporary folder with -quick)")
+	out := flag.String("out", "", "folder for the results (default bench/results, or a temporary folder with -quick)")
 	quick := flag.Bool("quick", false, "short workloads, to check the harness only")
 	keep := flag.Bool("keep", false, "leave the cluster running afterwards")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "clusterdemo-benchcluster"), "folder for the nodes")
@@ -73,7 +73,7 @@ func run() error {
 		p = quickPlan
 	}
 	if *out == "" {
-		*out = filepath.Join(root, "build", "bench-results")
+		*out = filepath.Join(root, "bench", "results")
 		if *quick {
 			*out = filepath.Join(os.TempDir(), "clusterdemo-benchcluster-quick")
 		}

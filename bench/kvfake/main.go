@@ -3,7 +3,7 @@
 // at the same per-call latency, and prints one table of the figures issue 3
 // asks for, ours beside the comparator's, marking every target ours misses.
 //
-// Usage: cd build/bench && go run . [-latency 1.4] [-samples 40] [-duration 20s]
+// Usage: cd bench && go run ./kvfake [-latency 1.4] [-samples 40] [-duration 20s]
 package main
 
 import (
