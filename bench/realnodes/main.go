@@ -5,7 +5,7 @@
 //	cd bench && go run ./realnodes [-bundle dist/bench/clusterdemo-<version>.tar.gz] [-out bench/results] [-quick] [-keep]
 //
 // It brings up a 2-node local cluster (dev/localcluster) on a database of
-// its own, installs the bundle built with the clusterbench tag (whose
+// its own, installs the bundle built from bench/plugin (whose
 // plugin carries the benchmark routes and both implementations), turns the
 // demo jobs off, and drives every workload through the plugin's routes on
 // both nodes, for both implementations, in one run. It reads the plugin
@@ -59,7 +59,7 @@ func run() error {
 	}
 	pluginID = manifest.Id
 
-	bundle := flag.String("bundle", filepath.Join(root, "dist", "bench", pluginmanifest.BundleName(manifest)), "plugin bundle built with -tags clusterbench")
+	bundle := flag.String("bundle", filepath.Join(root, "dist", "bench", pluginmanifest.BundleName(manifest)), "plugin bundle built from bench/plugin")
 	out := flag.String("out", "", "folder for the results (default bench/results, or a temporary folder with -quick)")
 	quick := flag.Bool("quick", false, "short workloads, to check the harness only")
 	keep := flag.Bool("keep", false, "leave the cluster running afterwards")
