@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/bench/impls"
 	"github.com/clusterdemo/clusterdemo/server/httpapi"
 )
 
@@ -69,9 +70,9 @@ func (s *benchNode) handleBenchContention(r *http.Request) (int, interface{}, er
 		return 0, nil, badRequest("start_at_ns must be within a minute from now, and not past")
 	}
 
-	mutexes := make([]benchMutex, req.Workers)
+	mutexes := make([]impls.Mutex, req.Workers)
 	for i := range mutexes {
-		if mutexes[i], err = impl.newMutex(s.api, req.Name); err != nil {
+		if mutexes[i], err = impl.NewMutex(s.api, req.Name); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -106,7 +107,7 @@ func (s *benchNode) handleBenchContention(r *http.Request) (int, interface{}, er
 
 // contend is one worker. An error other than the end of the run is counted
 // and retried after a short pause, as a plugin would.
-func contend(ctx context.Context, worker int, m benchMutex, critical time.Duration) (acqs []benchAcquisition, unfinished time.Duration, errs int64, lastErr error) {
+func contend(ctx context.Context, worker int, m impls.Mutex, critical time.Duration) (acqs []benchAcquisition, unfinished time.Duration, errs int64, lastErr error) {
 	for ctx.Err() == nil {
 		began := time.Now()
 		if err := m.LockWithContext(ctx); err != nil {

@@ -1,72 +1,18 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"time"
 
-	comparator "github.com/mattermost/mattermost-plugin-api/cluster"
-
-	"github.com/clusterdemo/clusterdemo/server/cluster"
-
+	"github.com/clusterdemo/clusterdemo/bench/impls"
 	"github.com/clusterdemo/clusterdemo/server/httpapi"
 )
 
-// The two implementations the benchmark routes drive, on this node's own KV
-// store: ours (server/cluster) and the widely used one
-// (mattermost-plugin-api v0.0.19 cluster), which only this benchmark module
-// requires.
-const (
-	implOurs       = "clusterdemo"
-	implComparator = "comparator"
-)
-
-// benchMutex is what both implementations' *Mutex offer.
-type benchMutex interface {
-	LockWithContext(ctx context.Context) error
-	Unlock()
-}
-
-// benchJob is what both implementations' *Job offer.
-type benchJob interface {
-	Close() error
-}
-
-// benchImpl makes mutexes and jobs of one implementation.
-type benchImpl struct {
-	name     string
-	newMutex func(api pluginAPI, name string) (benchMutex, error)
-	schedule func(api pluginAPI, name string, interval time.Duration, callback func()) (benchJob, error)
-}
-
-var benchImpls = map[string]benchImpl{
-	implOurs: {
-		name: implOurs,
-		newMutex: func(api pluginAPI, name string) (benchMutex, error) {
-			return cluster.NewMutex(api, name), nil
-		},
-		schedule: func(api pluginAPI, name string, interval time.Duration, callback func()) (benchJob, error) {
-			return cluster.Schedule(api, name, cluster.JobConfig{Interval: interval}, callback)
-		},
-	},
-	implComparator: {
-		name: implComparator,
-		newMutex: func(api pluginAPI, name string) (benchMutex, error) {
-			return comparator.NewMutex(api, name)
-		},
-		// v0.0.19 takes a wait function instead of a JobConfig; waiting for
-		// the interval after the last finished run is what its
-		// documentation recommends for "every interval".
-		schedule: func(api pluginAPI, name string, interval time.Duration, callback func()) (benchJob, error) {
-			return comparator.Schedule(api, name, comparator.MakeWaitForInterval(interval), callback)
-		},
-	},
-}
-
-func parseImpl(name string) (benchImpl, error) {
-	impl, ok := benchImpls[name]
+// parseImpl is the implementation a request names.
+func parseImpl(name string) (impls.Impl, error) {
+	impl, ok := impls.ByName(name)
 	if !ok {
-		return benchImpl{}, badRequest("impl must be %q or %q, not %q", implOurs, implComparator, name)
+		return impls.Impl{}, badRequest("impl must be %q or %q, not %q", impls.OursName, impls.ComparatorName, name)
 	}
 	return impl, nil
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/bench/impls"
 	"github.com/clusterdemo/clusterdemo/server/httpapi"
 )
 
@@ -31,7 +32,7 @@ type benchJobRuns struct {
 
 // benchScheduled is one scheduled bench job and the runs it made here.
 type benchScheduled struct {
-	job  benchJob
+	job  impls.Job
 	mu   sync.Mutex
 	runs []benchRun
 }
@@ -67,7 +68,7 @@ func (s *benchNode) handleBenchJobStart(r *http.Request) (int, interface{}, erro
 		return 0, nil, httpapi.Errorf(http.StatusConflict, "job %s is already scheduled here", req.Name)
 	}
 	sj := &benchScheduled{}
-	sj.job, err = impl.schedule(s.api, req.Name, interval, func() {
+	sj.job, err = impl.Schedule(s.api, req.Name, interval, func() {
 		started := time.Now()
 		time.Sleep(body)
 		finished := time.Now()

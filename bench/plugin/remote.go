@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/bench/impls"
 	"github.com/clusterdemo/clusterdemo/server/httpapi"
 )
 
@@ -18,7 +19,7 @@ const benchMaxWait = 10 * time.Minute
 
 // benchHandle is one mutex the driver asked for, held or being waited on.
 type benchHandle struct {
-	m       benchMutex
+	m       impls.Mutex
 	started time.Time
 	done    chan struct{} // closed when a waiter has acquired and released, or failed
 	// Set before done is closed.
@@ -67,7 +68,7 @@ type benchHandleResult struct {
 	ReleasedNS int64 `json:"released_ns,omitempty"`
 }
 
-func (req benchHandleRequest) validate() (benchImpl, time.Duration, error) {
+func (req benchHandleRequest) validate() (impls.Impl, time.Duration, error) {
 	impl, err := parseImpl(req.Impl)
 	if err != nil {
 		return impl, 0, err
@@ -92,7 +93,7 @@ func (s *benchNode) handleBenchHold(r *http.Request) (int, interface{}, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	m, err := impl.newMutex(s.api, req.Name)
+	m, err := impl.NewMutex(s.api, req.Name)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -146,7 +147,7 @@ func (s *benchNode) handleBenchWait(r *http.Request) (int, interface{}, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	m, err := impl.newMutex(s.api, req.Name)
+	m, err := impl.NewMutex(s.api, req.Name)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/mattermost/mattermost-server/v5/model"
 
+	"github.com/clusterdemo/clusterdemo/bench/impls"
 	"github.com/clusterdemo/clusterdemo/server/cluster"
-
 	"github.com/clusterdemo/clusterdemo/server/httpapi"
 )
 
@@ -115,7 +115,7 @@ func (s *benchNode) handleBenchUncontended(r *http.Request) (int, interface{}, e
 	api := &countingAPI{pluginAPI: s.api}
 	self := s.node
 	cluster.SetNode(api, cluster.Node{ID: self.ID, Name: self.Name})
-	m, err := impl.newMutex(api, benchName("u", impl))
+	m, err := impl.NewMutex(api, benchName("u", impl))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -173,11 +173,11 @@ func (s *benchNode) handleBenchLocalHandoff(r *http.Request) (int, interface{}, 
 		return 0, nil, err
 	}
 	name := benchName("h", impl)
-	a, err := impl.newMutex(s.api, name)
+	a, err := impl.NewMutex(s.api, name)
 	if err != nil {
 		return 0, nil, err
 	}
-	b, err := impl.newMutex(s.api, name)
+	b, err := impl.NewMutex(s.api, name)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -192,7 +192,7 @@ func (s *benchNode) handleBenchLocalHandoff(r *http.Request) (int, interface{}, 
 	return http.StatusOK, res, nil
 }
 
-func localHandoff(parent context.Context, a, b benchMutex, hold time.Duration) (time.Duration, error) {
+func localHandoff(parent context.Context, a, b impls.Mutex, hold time.Duration) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(parent, benchHandoffTimeout)
 	defer cancel()
 	if err := a.LockWithContext(ctx); err != nil {
@@ -221,8 +221,8 @@ func localHandoff(parent context.Context, a, b benchMutex, hold time.Duration) (
 
 // benchName is a fresh lock name for one series, so no series inherits
 // another's state in the store.
-func benchName(workload string, impl benchImpl) string {
-	return "bc-" + workload + "-" + impl.name[:4] + "-" + model.NewId()[:8]
+func benchName(workload string, impl impls.Impl) string {
+	return "bc-" + workload + "-" + impl.Name[:4] + "-" + model.NewId()[:8]
 }
 
 func randomBetween(min, max time.Duration) time.Duration {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/clusterdemo/clusterdemo/server/cluster"
-
 	"github.com/clusterdemo/clusterdemo/server/httpapi"
 )
 

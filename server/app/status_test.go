@@ -6,14 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/server/app/apptest"
 	"github.com/clusterdemo/clusterdemo/server/cluster"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
-
-	"github.com/clusterdemo/clusterdemo/server/app/apptest"
 )
 
 // statusFixture is a cluster with something of every kind the status answer
-// lists, and an answering service that is built but not started, so that its
+// lists, and an answering application that is built but not started, so that its
 // KV instance carries the status request's calls and nothing else (no
 // heartbeat, no stress poll).
 type statusFixture struct {

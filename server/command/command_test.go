@@ -6,13 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
-
-	"github.com/clusterdemo/clusterdemo/server/app/apptest"
+	"github.com/mattermost/mattermost-server/v5/model"
 
 	"github.com/clusterdemo/clusterdemo/server/app"
-
-	"github.com/mattermost/mattermost-server/v5/model"
+	"github.com/clusterdemo/clusterdemo/server/app/apptest"
+	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -78,7 +76,7 @@ func TestParseCommand(t *testing.T) {
 }
 
 // FuzzParseCommand: no input panics, and whatever parses is a command the
-// service can run as is (a known subcommand, a valid name, seconds in range).
+// application can run as is (a known subcommand, a valid name, seconds in range).
 func FuzzParseCommand(f *testing.F) {
 	for _, seed := range []string{
 		"/clusterdemo", "/clusterdemo status", "/clusterdemo lock a 5", "/clusterdemo lock a/b",

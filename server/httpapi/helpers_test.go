@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattermost/mattermost-server/v5/model"
+
 	"github.com/clusterdemo/clusterdemo/server/app"
 	"github.com/clusterdemo/clusterdemo/server/app/apptest"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
-
-	"github.com/mattermost/mattermost-server/v5/model"
 )
 
 const (

@@ -7,9 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
-
 	"github.com/clusterdemo/clusterdemo/server/app"
+	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
 // fastJobs runs every demo job often and briefly, so a test sees many runs.

@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/server/app"
 	"github.com/clusterdemo/clusterdemo/server/cluster"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
-
-	"github.com/clusterdemo/clusterdemo/server/app"
 )
 
 // Who holds the lock, across two nodes sharing one store.

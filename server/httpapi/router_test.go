@@ -10,11 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
-
 	"github.com/clusterdemo/clusterdemo/server/app"
-
 	"github.com/clusterdemo/clusterdemo/server/app/apptest"
+	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
 var namePattern = regexp.MustCompile(`\{name(:[^}]*)?\}`)

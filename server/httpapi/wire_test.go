@@ -8,13 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/server/app"
 	"github.com/clusterdemo/clusterdemo/server/cluster"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
-
-	"github.com/clusterdemo/clusterdemo/server/app"
 )
 
-// The JSON shapes of issue 4's contract, field by field. Additive fields the
+// The JSON shapes of the contract (README, HTTP API), field by field. Additive fields the
 // plugin sends beyond the contract are listed apart, so a change to either
 // shows up here.
 var (

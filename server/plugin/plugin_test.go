@@ -10,15 +10,11 @@ import (
 	"github.com/mattermost/mattermost-server/v5/model"
 	"github.com/mattermost/mattermost-server/v5/plugin"
 
-	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
-
-	"github.com/clusterdemo/clusterdemo/server/app/apptest"
-
-	"github.com/clusterdemo/clusterdemo/server/command"
-
-	"github.com/clusterdemo/clusterdemo/server/httpapi"
-
 	"github.com/clusterdemo/clusterdemo/server/app"
+	"github.com/clusterdemo/clusterdemo/server/app/apptest"
+	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
+	"github.com/clusterdemo/clusterdemo/server/command"
+	"github.com/clusterdemo/clusterdemo/server/httpapi"
 )
 
 // hooksAPI is the plugin API the hooks see: the KV calls of a kvtest node,

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Check 6, fourth failure: restart a node, in the middle of a run of the
+// Restarting a node: restart it in the middle of a run of the
 // slow job and while it holds a demo lock. It stops promptly, releasing what
 // it held (the run is recorded as cut short), re-registers when it is back,
 // and its jobs resume.

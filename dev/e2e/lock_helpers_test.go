@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // Demo-lock helpers shared by the checks.

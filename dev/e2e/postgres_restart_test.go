@@ -26,7 +26,7 @@ const stressLockName = "clusterdemo-stress"
 // see each.
 const stressContentionBound = 10 * time.Second
 
-// Check 6, third failure: restart PostgreSQL for about 10 s under a running
+// Restarting the database: restart PostgreSQL for about 10 s under a running
 // stress demo. No plugin crash, no overlap, everything resumes within 30 s
 // of the database's return, errors are logged, not panicked.
 func TestPostgresRestartUnderStress(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// Check 1: the plugin is active on every node; GET /api/v1/nodes from each
+// Install: the plugin is active on every node; GET /api/v1/nodes from each
 // node lists all nodes, alive.
 func TestInstall(t *testing.T) {
 	for _, n := range suite.active {

@@ -14,7 +14,7 @@ import (
 // the run, so it dies mid-run.
 const killIntoRun = time.Second
 
-// Check 6, second failure: kill -9 the node running the slow job mid-run.
+// Killing the job runner: kill -9 the node running the slow job mid-run.
 // The other node runs the job within the lease TTL + the interval, the lost
 // run is recorded, and no two runs overlap.
 func TestKillSlowRunner(t *testing.T) {

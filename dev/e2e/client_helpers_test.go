@@ -12,8 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // The plugin's HTTP API driven with plain net/http, as a client would: the
@@ -129,7 +130,7 @@ func adminGet(t *testing.T, n *localcluster.Node, path string, out any) {
 	expect(t, "GET "+path+fmt.Sprintf(" on node %d", n.Index), call(t, n, suite.admin(), http.MethodGet, path, nil), http.StatusOK, out)
 }
 
-// The contract's types (issue 4), as a client reads them. Fields the server
+// The contract's types, as a client reads them. Fields the server
 // adds beyond the contract are ignored.
 
 type apiNode struct {
@@ -204,7 +205,7 @@ func (r apiRun) String() string {
 	return s
 }
 
-// apiStress is the stress demo's result under GET /status: the issue names
+// apiStress is the stress demo's result under GET /status:
 // acquisitions per node, handoff p50/p99 and whether an overlap was seen.
 type apiStress struct {
 	ID           string           `json:"id"`

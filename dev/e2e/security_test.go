@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// contractRoutes is every route of issue 4's HTTP contract, with a valid
+// contractRoutes is every route of the HTTP contract (README, HTTP API), with a valid
 // body where it takes one; written from the contract, not from the server's
 // route table, so a route the server forgets to protect is still tried.
 var contractRoutes = []struct {
@@ -30,7 +30,7 @@ var contractRoutes = []struct {
 }
 
 // The dashboard page is refused differently: a non-admin gets the page with
-// status 403, so the panel in it shows its own refusal (check 7 sees it).
+// status 403, so the panel in it shows its own refusal (the browser test sees it).
 const dashboardPath = "/dashboard"
 
 // expectJSONError checks a refusal: the status and a {"error": "..."} body.
@@ -49,7 +49,8 @@ func expectJSONError(t *testing.T, what string, r reply, status int) {
 	}
 }
 
-// Check 5: security and bad input.
+// Security and bad input: every route refuses the anonymous and the
+// non-admin, and bad input is a JSON 400.
 func TestSecurity(t *testing.T) {
 	requireFullSuite(t)
 	suite.healthy(t)

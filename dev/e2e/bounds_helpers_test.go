@@ -12,14 +12,14 @@ const (
 	// leaseTTL is the cluster package's default lease TTL: a lease whose
 	// holder stops refreshing it expires after this.
 	leaseTTL = 15 * time.Second
-	// failoverSlack is the issue's "+ 5 s" beyond the TTL for another node
+	// failoverSlack is the promised "+ 5 s" beyond the TTL for another node
 	// to notice an expired lease (its retry backoff) and take over.
 	failoverSlack = 5 * time.Second
 	// lockHandoffBound: after a release through node 1, node 2 acquires
-	// within 1 s (issue 6, check 2).
+	// within 1 s.
 	lockHandoffBound = 1 * time.Second
 	// dbRecoveryBound: everything resumes within 30 s of the database's
-	// return (issue 6, check 6).
+	// return.
 	dbRecoveryBound = 30 * time.Second
 	// dbOutage is how long PostgreSQL stays down in the restart check.
 	dbOutage = 10 * time.Second

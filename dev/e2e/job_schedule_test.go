@@ -9,10 +9,10 @@ import (
 	"time"
 )
 
-// jobWatchWindow is how long check 4 watches the jobs run (issue 6: 60 s).
+// jobWatchWindow is how long the schedule test watches the jobs run.
 const jobWatchWindow = 60 * time.Second
 
-// Check 4: with short intervals, over 60 s across 2 nodes every job runs
+// The schedule: with short intervals, over 60 s across 2 nodes every job runs
 // once per interval, with no overlaps and no more than one interval missed
 // in a row; the node recorded for each run is the node that ran it; and
 // `run` triggers an immediate run.

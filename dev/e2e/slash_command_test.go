@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // commandAs runs a slash command through n's POST /api/v4/commands/execute
@@ -56,7 +57,7 @@ func hasLine(reply string, parts ...string) bool {
 
 const usageLine = "Usage: `/clusterdemo"
 
-// Check 3: /clusterdemo answers as issue 4 specifies, through the REST
+// The slash command: /clusterdemo answers as the README specifies, through the REST
 // command API, and refuses a non-admin everything but help.
 func TestSlashCommand(t *testing.T) {
 	selves := suite.healthy(t)

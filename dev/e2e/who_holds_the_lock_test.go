@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Check 2: who holds the lock. A demo lock taken through node 1 is shown by
+// Who holds the lock: A demo lock taken through node 1 is shown by
 // node 2 as held by node 1; node 2 cannot take it (409 naming node 1); once
 // node 1 releases it, node 2 takes it within a second.
 func TestWhoHoldsTheLock(t *testing.T) {

@@ -9,8 +9,9 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // webSession is a login as the web app makes it: the cookies Mattermost

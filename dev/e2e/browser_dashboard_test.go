@@ -27,7 +27,7 @@ const (
 	installBound = 10 * time.Minute
 )
 
-// Check 7: Debian's chromium, driven by playwright-core, on node 2's
+// The dashboard in a real browser: Debian's chromium, driven by playwright-core, on node 2's
 // dashboard. The assertions on the page are in browser/dashboard.mjs; this
 // test prepares the cluster and the sessions, runs it, and checks the server
 // agrees with what the page did.

@@ -33,7 +33,7 @@ func (e *env) prepare() error {
 	return nil
 }
 
-// node returns node i (1-based, as the issue counts them).
+// node returns node i (1-based, as the logs and the README count them).
 func (e *env) node(i int) *localcluster.Node { return e.cluster.Nodes[i-1] }
 
 // selfOf asks n who it is: the entry of its GET /api/v1/nodes marked self.

@@ -65,7 +65,7 @@ func jobSettings(style keyStyle) map[string]any {
 }
 
 // useShortJobIntervals configures shortJobs on every node, keys spelled in
-// style, and waits until every node's jobs run on them. Check 4 sets them as
+// style, and waits until every node's jobs run on them. The schedule test sets them as
 // the System Console does; the other checks only need short intervals.
 func useShortJobIntervals(t *testing.T, style keyStyle) {
 	t.Helper()

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Check 6, first failure: kill -9 the node holding a demo lock. Within the
+// Killing the lock holder: kill -9 the node holding a demo lock. Within the
 // lease TTL + 5 s another node's status shows the lock free, that node can
 // take it, and the dead node is shown not alive.
 func TestKillLockHolder(t *testing.T) {
