@@ -73,11 +73,12 @@ test: dist vet go-test webapp-test bundle-test e2e
 
 vet: manifest
 	$(GO) vet ./...
-	$(GO) vet -tags e2e ./e2e/...
-	$(GO) vet -tags clusterbench ./server/...
+	$(GO) vet -tags e2e ./dev/e2e/...
+	cd bench && $(GO) vet ./...
 
 go-test:
 	$(GO) test -race -count=1 ./...
+	cd bench && $(GO) test -race -count=1 ./...
 
 # The built-bundle test needs webapp/dist, which the webapp target builds;
 # jest runs directly so `make test` does not build the webapp twice.
@@ -89,25 +90,27 @@ bundle-test: dist
 		$(GO) test -count=1 -run TestProducedBundle -v ./build/bundle
 
 ## e2e: the real-cluster suite (real Mattermost nodes, PostgreSQL, chromium), on
-## every version in E2E_VERSIONS: everything on 5.39.3, the subset issue 6 names on 6.7.2
+## every version in E2E_VERSIONS: everything on 5.39.3, the install, lock,
+## command and kill -9 checks on 6.7.2
 E2E_VERSIONS ?= 5.39.3 6.7.2
 e2e: dist
 	@for version in $(E2E_VERSIONS); do \
 		echo "e2e: Mattermost $$version"; \
 		CLUSTERDEMO_BUNDLE=$(abspath $(BUNDLE)) MM_VERSION=$$version \
-			$(GO) test -tags e2e -count=1 -v -timeout 30m ./e2e/... || exit 1; \
+			$(GO) test -tags e2e -count=1 -v -timeout 30m ./dev/e2e/... || exit 1; \
 	done
 
 ## check-style: go vet and staticcheck; eslint and tsc --noEmit
 check-style: vet webapp/node_modules
 	$(GO) run $(STATICCHECK) ./...
-	$(GO) run $(STATICCHECK) -tags e2e ./e2e/...
+	$(GO) run $(STATICCHECK) -tags e2e ./dev/e2e/...
+	cd bench && $(GO) run $(STATICCHECK) ./...
 	cd webapp && $(NPM) run lint && $(NPM) run check-types
 
 ## fuzz: a longer run of the command parser fuzzer than make test's seed run
 FUZZTIME ?= 60s
 fuzz:
-	$(GO) test ./server -run '^$$' -fuzz FuzzParseCommand -fuzztime $(FUZZTIME)
+	$(GO) test ./server/command -run '^$$' -fuzz FuzzParseCommand -fuzztime $(FUZZTIME)
 
 ## deploy: upload and enable the bundle on the server named by MM_SERVICESETTINGS_SITEURL
 deploy: dist
@@ -115,27 +118,27 @@ deploy: dist
 
 ## demo: a real local cluster — Mattermost Team Edition $(MM_VERSION), $(NODES) nodes on one PostgreSQL
 demo: dist
-	$(GO) run ./build/demo up --nodes $(NODES) --version $(MM_VERSION) --bundle $(BUNDLE)
+	$(GO) run ./dev/demo up --nodes $(NODES) --version $(MM_VERSION) --bundle $(BUNDLE)
 
 demo-stop:
-	$(GO) run ./build/demo down
+	$(GO) run ./dev/demo down
 
 ## bench: the cluster package beside mattermost-plugin-api's on the KV fake
 bench:
-	cd build/bench && $(GO) run .
+	cd bench && $(GO) run ./kvfake
 
-## bench-cluster: both implementations on real nodes (build/bench-results/).
-## The plugin is built with the clusterbench tag, which compiles in the
-## benchmark routes and the comparator, into a bundle of its own.
+## bench-cluster: both implementations on real nodes (bench/results/).
+## The plugin is built from bench/plugin, which adds the benchmark routes and
+## the comparator to the product's plugin, into a bundle of its own.
 BENCH_ROOT := dist/bench/root
 HOST_PLATFORM := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
 bench-cluster: manifest webapp
 	rm -rf $(BENCH_ROOT) && mkdir -p $(BENCH_ROOT)/server/dist $(BENCH_ROOT)/webapp
 	cp -r plugin.json assets $(BENCH_ROOT)/
 	cp -r webapp/dist $(BENCH_ROOT)/webapp/
-	CGO_ENABLED=0 $(GO) build -tags clusterbench -trimpath -o $(BENCH_ROOT)/server/dist/plugin-$(HOST_PLATFORM) ./server
+	cd bench && CGO_ENABLED=0 $(GO) build -trimpath -o ../$(BENCH_ROOT)/server/dist/plugin-$(HOST_PLATFORM) ./plugin
 	$(GO) run ./build/bundle -root $(BENCH_ROOT) -out dist/bench
-	$(GO) run ./build/benchcluster
+	cd bench && $(GO) run ./realnodes
 
 clean:
 	rm -rf dist server/dist webapp/dist build/bin

@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/clusterdemo/clusterdemo/build/internal/pluginmanifest"
+	"github.com/clusterdemo/clusterdemo/build/pluginmanifest"
 )
 
 // contentDirs are the folders shipped beside plugin.json.
