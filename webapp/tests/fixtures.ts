@@ -1,4 +1,4 @@
-// Wire-format JSON as the server sends it (issue 4's contract), for tests.
+// Wire-format JSON as the server sends it (the route table in server/httpapi), for tests.
 
 export const t0 = Date.parse('2026-01-02T03:04:05.000Z');
 

@@ -1,4 +1,4 @@
-// The panel's view of the server's HTTP API (issue 4's contract). The decoder
+// The panel's view of the server's HTTP API (the route table in server/httpapi). The decoder
 // in decode.ts turns the wire JSON into these shapes: times become epoch
 // milliseconds, absent values stay null, and node references are resolved.
 

@@ -1,4 +1,4 @@
-// The server's input rules (issue 4), checked before any request so that a
+// The server's input rules, checked before any request so that a
 // bad value is explained in the form instead of costing a round trip. The
 // client checks them again, so no caller can send what the server rejects.
 
