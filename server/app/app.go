@@ -89,8 +89,8 @@ func New(o Options) *App {
 }
 
 // publish tells open panels that something of kind changed.
-func (a *App) publish(kind, name string) {
-	publishStatusChanged(a.api, kind, name)
+func (a *App) publish(kind string) {
+	publishStatusChanged(a.api, kind)
 }
 
 func (a *App) config() *Configuration {

@@ -69,7 +69,7 @@ type jobWork func(ctx context.Context) (summary string, err error)
 // demoJobs owns this node's scheduled jobs.
 type demoJobs struct {
 	api     PluginAPI
-	publish func(kind, name string)
+	publish func(kind string)
 	work    map[string]jobWork
 
 	applyMu   sync.Mutex // one Apply or CloseAll at a time
@@ -82,7 +82,7 @@ type demoJobs struct {
 	summaries map[string]string
 }
 
-func newDemoJobs(api PluginAPI, publish func(kind, name string), work map[string]jobWork) *demoJobs {
+func newDemoJobs(api PluginAPI, publish func(kind string), work map[string]jobWork) *demoJobs {
 	return &demoJobs{
 		api:       api,
 		publish:   publish,
@@ -195,7 +195,7 @@ func (d *demoJobs) recordStart(run cluster.Run) {
 	if err != nil {
 		d.api.LogError("clusterdemo: recording job start failed", "job", run.Job, "err", err.Error())
 	}
-	d.publish(changeJob, run.Job)
+	d.publish(changeJob)
 }
 
 // recordRun records the end of a run in the job's history.
@@ -221,7 +221,7 @@ func (d *demoJobs) recordRun(run cluster.Run) {
 	if err != nil {
 		d.api.LogError("clusterdemo: recording job run failed", "job", run.Job, "err", err.Error())
 	}
-	d.publish(changeJob, run.Job)
+	d.publish(changeJob)
 }
 
 // History returns the job's last runs, newest first.

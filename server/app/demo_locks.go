@@ -52,7 +52,7 @@ func (h *heldLock) requestRelease() {
 type demoLocks struct {
 	api     PluginAPI
 	now     func() time.Time
-	publish func(kind, name string)
+	publish func(kind string)
 
 	mu     sync.Mutex
 	held   map[string]*heldLock
@@ -60,7 +60,7 @@ type demoLocks struct {
 	wg     sync.WaitGroup
 }
 
-func newDemoLocks(api PluginAPI, now func() time.Time, publish func(kind, name string)) *demoLocks {
+func newDemoLocks(api PluginAPI, now func() time.Time, publish func(kind string)) *demoLocks {
 	return &demoLocks{api: api, now: now, publish: publish, held: map[string]*heldLock{}}
 }
 
@@ -112,7 +112,7 @@ func (d *demoLocks) Acquire(ctx context.Context, name string, hold, wait time.Du
 
 	lease, _ := h.mutex.Lease()
 	go d.holdFor(name, h, hold)
-	d.publish(changeLock, name)
+	d.publish(changeLock)
 	return lease, nil
 }
 
@@ -149,7 +149,7 @@ func (d *demoLocks) holdFor(name string, h *heldLock, hold time.Duration) {
 	h.mutex.Unlock()
 	d.forget(name, h)
 	close(h.done)
-	d.publish(changeLock, name)
+	d.publish(changeLock)
 }
 
 func (d *demoLocks) forget(name string, h *heldLock) {

@@ -98,7 +98,7 @@ type stressDemo struct {
 	api     PluginAPI
 	self    func() nodeRecord
 	now     func() time.Time
-	publish func(kind, name string)
+	publish func(kind string)
 
 	mu     sync.Mutex
 	joined string // ID of the last run this node took part in
@@ -108,7 +108,7 @@ type stressDemo struct {
 	wake   chan struct{}
 }
 
-func newStressDemo(api PluginAPI, self func() nodeRecord, now func() time.Time, publish func(kind, name string)) *stressDemo {
+func newStressDemo(api PluginAPI, self func() nodeRecord, now func() time.Time, publish func(kind string)) *stressDemo {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &stressDemo{api: api, self: self, now: now, publish: publish, ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1)}
 }
@@ -201,7 +201,7 @@ func (d *stressDemo) Begin(seconds int) (stressRun, error) {
 		// The other nodes still find the run by polling the KV store.
 		d.api.LogWarn("clusterdemo: publishing stress event failed", "err", err.Error())
 	}
-	d.publish(changeStress, run.ID)
+	d.publish(changeStress)
 	d.Wake()
 	return run, nil
 }
@@ -273,11 +273,11 @@ func (d *stressDemo) take(run stressRun) {
 			running = false
 		case <-ticker.C:
 			save()
-			d.publish(changeStress, run.ID)
+			d.publish(changeStress)
 		}
 	}
 	save()
-	d.publish(changeStress, run.ID)
+	d.publish(changeStress)
 }
 
 // work is one worker: take the lock, check and set the marker, release,
