@@ -30,7 +30,7 @@ type eventWatcher struct {
 }
 
 type pluginEvent struct {
-	at         time.Time
+	at   time.Time
 	kind string
 	keys []string // every key of the payload
 }
