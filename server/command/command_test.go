@@ -160,6 +160,12 @@ func TestCommandReplies(t *testing.T) {
 		{a, memberUser, "/clusterdemo help", []string{"/clusterdemo lock <name> [hold-seconds]", "system admins"}},
 		{a, memberUser, "/clusterdemo status", []string{"Only system admins can use `/clusterdemo status`"}},
 		{a, memberUser, "/clusterdemo lock x", []string{"Only system admins"}},
+		// A read-only admin (sysconsole_read_plugins) may look, not change.
+		{a, apptest.ReadOnlyAdminUser, "/clusterdemo nodes", []string{"`node-a` (this node)"}},
+		{a, apptest.ReadOnlyAdminUser, "/clusterdemo lock x", []string{"Only system admins", "sysconsole_write_plugins"}},
+		{a, apptest.ReadOnlyAdminUser, "/clusterdemo stress 1", []string{"Only system admins", "sysconsole_write_plugins"}},
+		// A delegated plugin admin (sysconsole_write_plugins) may change.
+		{a, apptest.PluginAdminUser, "/clusterdemo lock delegated 5", []string{"took lock `delegated`"}},
 		{a, adminUser, "/clusterdemo bogus", []string{"unknown subcommand", Usage}},
 		{a, adminUser, "/clusterdemo lock a/b", []string{"invalid lock name", Usage}},
 		{a, adminUser, "/clusterdemo lock cmd-lock 120", []string{"Node **node-a** took lock `cmd-lock` for 120 s"}},

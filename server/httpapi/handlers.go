@@ -155,7 +155,7 @@ func (h *handlers) job(r *http.Request) (int, interface{}, error) {
 		return 0, nil, err
 	}
 	if !found {
-		return 0, nil, notFound("unknown job %q (the jobs are %v)", name, app.DemoJobNames)
+		return 0, nil, notFound("unknown job; the jobs are %v", app.DemoJobNames)
 	}
 	out := jobJSONFrom(job)
 	runs := make([]runJSON, 0, len(history))
@@ -170,7 +170,7 @@ func (h *handlers) runJob(r *http.Request) (int, interface{}, error) {
 	name := mux.Vars(r)["name"]
 	job, found, err := h.app.RunJob(name)
 	if !found && err == nil {
-		return 0, nil, notFound("unknown job %q (the jobs are %v)", name, app.DemoJobNames)
+		return 0, nil, notFound("unknown job; the jobs are %v", app.DemoJobNames)
 	}
 	if errors.Is(err, app.ErrWorkloadOff) {
 		return 0, nil, conflict("cannot run job %q: %s", name, err.Error())
