@@ -8,7 +8,7 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
-	
+
 	"github.com/clusterdemo/clusterdemo/server/app"
 )
 
