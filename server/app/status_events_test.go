@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterdemo/clusterdemo/server/app/apptest"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
@@ -16,10 +17,10 @@ import (
 // that names the lock (as it once did) or the node that joined.
 func TestStatusChangedEventsNameNothing(t *testing.T) {
 	a := startNode(t, kvtest.NewStore(), "node-secret-host", quietConfig())
-	if _, err := a.app.AcquireLock("secret-lock", 30*time.Second, 0); err != nil {
+	if _, err := a.app.AcquireLock(apptest.AdminUser, "secret-lock", 30*time.Second, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := a.app.ReleaseLock("secret-lock"); err != nil {
+	if _, _, err := a.app.ReleaseLock(apptest.AdminUser, "secret-lock"); err != nil {
 		t.Fatal(err)
 	}
 

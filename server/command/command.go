@@ -212,7 +212,10 @@ func Execute(a *app.App, server Server, userID, text, siteURL string) string {
 		return fmt.Sprintf("Only system admins can use `/clusterdemo %s`: it needs %s. Try `/clusterdemo help`.", cmd.sub, app.ReadPermissionText)
 	}
 	self := a.Self().Name
-	reply, err := run(a, cmd, self, siteURL)
+	reply, err := run(a, cmd, userID, self, siteURL)
+	if refusal, ok := refusalText(err); ok {
+		return refusal
+	}
 	if err != nil {
 		server.LogError("clusterdemo: command failed", "command", cmd.sub, "err", err.Error())
 		return fmt.Sprintf("`/clusterdemo %s` failed on node **%s**: %s", cmd.sub, self, err.Error())
@@ -220,8 +223,18 @@ func Execute(a *app.App, server Server, userID, text, siteURL string) string {
 	return reply
 }
 
-// run answers an admin's parsed command; self is the answering node.
-func run(a *app.App, cmd command, self, siteURL string) (string, error) {
+// refusalText says the refusals every change may meet (the switch, the
+// node's bounds, the stress cooldown) as a reply.
+func refusalText(err error) (string, bool) {
+	if errors.Is(err, app.ErrDemoActionsOff) || errors.Is(err, app.ErrOverLimit) || errors.Is(err, app.ErrStressCooldown) {
+		return "Refused: " + err.Error() + ".", true
+	}
+	return "", false
+}
+
+// run answers an admin's parsed command for userID; self is the answering
+// node.
+func run(a *app.App, cmd command, userID, self, siteURL string) (string, error) {
 	switch cmd.sub {
 	case "status":
 		st, err := a.Status()
@@ -248,13 +261,13 @@ func run(a *app.App, cmd command, self, siteURL string) (string, error) {
 		}
 		return answeredBy(self) + renderJobs(jobs) + dashboardLink(siteURL), nil
 	case "lock":
-		lock, err := a.AcquireLock(cmd.name, time.Duration(cmd.seconds)*time.Second, 0)
+		lock, err := a.AcquireLock(userID, cmd.name, time.Duration(cmd.seconds)*time.Second, 0)
 		if err != nil {
 			return lockRefusal(cmd.name, self, err)
 		}
 		return fmt.Sprintf("Node **%s** took lock `%s` for %d s (fencing token %d); it is released automatically.", self, cmd.name, cmd.seconds, lock.FencingToken), nil
 	case "unlock":
-		_, found, err := a.ReleaseLock(cmd.name)
+		_, found, err := a.ReleaseLock(userID, cmd.name)
 		if err != nil {
 			return lockRefusal(cmd.name, self, err)
 		}
@@ -263,7 +276,7 @@ func run(a *app.App, cmd command, self, siteURL string) (string, error) {
 		}
 		return fmt.Sprintf("Node **%s** released lock `%s`.", self, cmd.name), nil
 	case "run":
-		job, _, err := a.RunJob(cmd.name)
+		job, _, err := a.RunJob(userID, cmd.name)
 		if errors.Is(err, app.ErrWorkloadOff) {
 			return fmt.Sprintf("Cannot run `%s`: %s.", cmd.name, err.Error()), nil
 		}
@@ -272,7 +285,7 @@ func run(a *app.App, cmd command, self, siteURL string) (string, error) {
 		}
 		return fmt.Sprintf("Asked for a run of `%s` through node **%s**; it runs on whichever node wins the job lock.\n\n%s", cmd.name, self, renderJobs([]app.Job{job})), nil
 	case "stress":
-		st, err := a.StartStress(cmd.seconds)
+		st, err := a.StartStress(userID, cmd.seconds)
 		if errors.Is(err, app.ErrStressRunning) {
 			return "A stress run is already in progress; see `/clusterdemo status`.", nil
 		}

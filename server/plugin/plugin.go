@@ -29,8 +29,11 @@ type Plugin struct {
 
 	mu     sync.RWMutex
 	config *app.Configuration
-	app    *app.App
-	router http.Handler
+	// refused is the last saved settings OnConfigurationChange refused;
+	// nil once a save is accepted.
+	refused *app.Refusal
+	app     *app.App
+	router  http.Handler
 }
 
 // Host is what extra routes may use of the active plugin: the server's
@@ -68,15 +71,28 @@ func (p *Plugin) active() (*app.App, http.Handler) {
 }
 
 // OnConfigurationChange validates the settings. An invalid value is
-// refused with an error naming it, and the previous configuration stays.
+// refused with an error naming it, and the previous configuration stays
+// (the defaults, when the plugin starts with it). Mattermost 5.39 has by
+// then saved the value, and only logs the error this returns (on
+// activation, only to the plugin's stderr), so the refusal is also kept
+// for the status answer: the panel says which value was refused and why.
 func (p *Plugin) OnConfigurationChange() error {
 	cfg, err := app.ParseConfiguration(p.API.GetPluginConfig())
 	if err != nil {
 		p.API.LogError("clusterdemo: refusing invalid configuration; keeping the previous one", "err", err.Error())
+		refused := app.RefusalFrom(err, time.Now())
+		p.mu.Lock()
+		p.refused = refused
+		a := p.app
+		p.mu.Unlock()
+		if a != nil {
+			a.RefuseConfig(refused)
+		}
 		return fmt.Errorf("invalid clusterdemo configuration, keeping the previous one: %w", err)
 	}
 	p.mu.Lock()
 	p.config = cfg
+	p.refused = nil
 	a := p.app
 	p.mu.Unlock()
 	if a != nil {
@@ -89,15 +105,18 @@ func (p *Plugin) OnConfigurationChange() error {
 // slash command.
 func (p *Plugin) OnActivate() error {
 	p.mu.RLock()
-	cfg := p.config
+	cfg, refused := p.config, p.refused
 	p.mu.RUnlock()
 	bundle, err := p.API.GetBundlePath()
 	if err != nil {
 		return fmt.Errorf("finding the plugin bundle: %w", err)
 	}
 	server := p.API.GetConfig()
+	// One bounded API per activation, for the application and the extra
+	// routes alike (see limitedAPI).
+	api := newLimitedAPI(p.API, maxKVCallsInFlight)
 	a := app.New(app.Options{
-		API: p.API,
+		API: api,
 		Self: app.Node{
 			ID:            model.NewId(),
 			Name:          app.NodeName(stringValue(server.ClusterSettings.OverrideHostname), stringValue(server.ServiceSettings.ListenAddress)),
@@ -108,6 +127,7 @@ func (p *Plugin) OnActivate() error {
 		EnsureBot:    func() (string, error) { return p.Helpers.EnsureBot(app.DigestBot) },
 		RenderDigest: command.DigestMessage,
 		Config:       cfg,
+		Refused:      refused,
 	})
 	if err := a.Start(); err != nil {
 		return fmt.Errorf("starting clusterdemo: %w", err)
@@ -119,7 +139,7 @@ func (p *Plugin) OnActivate() error {
 	var extra []httpapi.Route
 	if p.extraRoutes != nil {
 		self := a.Self()
-		extra = p.extraRoutes(Host{API: p.API, Node: cluster.Node{ID: self.ID, Name: self.Name}, Context: a.Context()})
+		extra = p.extraRoutes(Host{API: api, Node: cluster.Node{ID: self.ID, Name: self.Name}, Context: a.Context()})
 	}
 	router := httpapi.New(httpapi.Options{App: a, Server: p.API, Bundle: bundle, Extra: extra})
 	p.mu.Lock()

@@ -43,6 +43,10 @@ func (a *hooksAPI) KVList(page, perPage int) ([]string, *model.AppError) {
 }
 func (a *hooksAPI) LogError(msg string, kv ...interface{}) { a.kv.LogError(msg, kv...) }
 func (a *hooksAPI) LogWarn(msg string, kv ...interface{})  { a.kv.LogWarn(msg, kv...) }
+func (a *hooksAPI) LogInfo(msg string, kv ...interface{})  { a.kv.LogInfo(msg, kv...) }
+func (a *hooksAPI) GetUser(userID string) (*model.User, *model.AppError) {
+	return a.kv.GetUser(userID)
+}
 func (a *hooksAPI) HasPermissionTo(userID string, p *model.Permission) bool {
 	return a.kv.HasPermissionTo(userID, p)
 }

@@ -39,6 +39,7 @@ type FakeAPI struct {
 	events []map[string]interface{}
 	posts  []*model.Post
 	warns  []string
+	infos  []string
 	// postErr, when set, is CreatePost's error.
 	postErr *model.AppError
 }
@@ -61,6 +62,41 @@ var userPermissions = map[string][]string{
 	AdminUser:         {model.PERMISSION_MANAGE_SYSTEM.Id},
 	ReadOnlyAdminUser: {model.PERMISSION_SYSCONSOLE_READ_PLUGINS.Id},
 	PluginAdminUser:   {model.PERMISSION_SYSCONSOLE_READ_PLUGINS.Id, model.PERMISSION_SYSCONSOLE_WRITE_PLUGINS.Id},
+}
+
+// LogInfo records the message and its pairs as one line, "msg k=v k=v".
+func (f *FakeAPI) LogInfo(msg string, keyValuePairs ...interface{}) {
+	line := msg
+	for i := 0; i+1 < len(keyValuePairs); i += 2 {
+		line += fmt.Sprintf(" %v=%v", keyValuePairs[i], keyValuePairs[i+1])
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.infos = append(f.infos, line)
+}
+
+// Infos are the info lines logged so far.
+func (f *FakeAPI) Infos() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.infos...)
+}
+
+// usernames are the fake's users' names.
+var usernames = map[string]string{
+	AdminUser:         "sysadmin",
+	ReadOnlyAdminUser: "readonly-admin",
+	PluginAdminUser:   "plugin-admin",
+	MemberUser:        "user1",
+}
+
+// GetUser knows the fake's users.
+func (f *FakeAPI) GetUser(userID string) (*model.User, *model.AppError) {
+	name, ok := usernames[userID]
+	if !ok {
+		return nil, model.NewAppError("GetUser", "app.user.missing_account.const", nil, "", 404)
+	}
+	return &model.User{Id: userID, Username: name}, nil
 }
 
 func (f *FakeAPI) HasPermissionTo(userID string, permission *model.Permission) bool {
