@@ -89,6 +89,23 @@ type stressNodeResult struct {
 	MaxUS        int64   `json:"handoffs_max_us"`
 }
 
+// addHandoff counts one handoff in the summaries and keeps it in the
+// sample with the chance reservoir sampling gives it, so the sample stays a
+// uniform one of at most stressMaxSamples whatever the run's length.
+func (r *stressNodeResult) addHandoff(handoff time.Duration, rng *rand.Rand) {
+	r.Seen++
+	us := handoff.Microseconds()
+	r.SumUS += us
+	if us > r.MaxUS {
+		r.MaxUS = us
+	}
+	if len(r.Handoffs) < stressMaxSamples {
+		r.Handoffs = append(r.Handoffs, us)
+	} else if i := rng.Int63n(r.Seen); i < stressMaxSamples {
+		r.Handoffs[i] = us
+	}
+}
+
 // StressStatus is the last stress run and every node's results merged.
 type StressStatus struct {
 	ID        string
@@ -266,17 +283,7 @@ func (d *stressDemo) take(run stressRun) {
 			result.Errors++
 		}
 		if handoff > 0 {
-			result.Seen++
-			us := handoff.Microseconds()
-			result.SumUS += us
-			if us > result.MaxUS {
-				result.MaxUS = us
-			}
-			if len(result.Handoffs) < stressMaxSamples {
-				result.Handoffs = append(result.Handoffs, us)
-			} else if i := rng.Int63n(result.Seen); i < stressMaxSamples {
-				result.Handoffs[i] = us
-			}
+			result.addHandoff(handoff, rng)
 		}
 	}
 

@@ -181,6 +181,17 @@ func TestCommandReplies(t *testing.T) {
 		{b, adminUser, "/clusterdemo stress 1", []string{"Started a 1 s stress run from node **node-b**"}},
 		{a, adminUser, "/clusterdemo stress 1", []string{"already in progress"}},
 	}
+	// Run the cases in order; then, once the run has ended, the cooldown.
+	defer func() {
+		apptest.Eventually(t, 10*time.Second, "the stress run ends", func() bool {
+			st, err := a.app.Status()
+			return err == nil && st.Stress != nil && !st.Stress.Running
+		})
+		reply := Execute(a.app, a.api, adminUser, "/clusterdemo stress 1", site)
+		if !strings.Contains(reply, "Refused: the last stress run ended too recently: the next may start at") {
+			t.Errorf("stress within the cooldown: %s", reply)
+		}
+	}()
 	for _, c := range cases {
 		reply := Execute(c.node.app, c.node.api, c.user, c.text, site)
 		for _, want := range c.want {
@@ -211,6 +222,26 @@ func startNode(t *testing.T, store *kvtest.Store, name string) *testNode {
 		Config:       cfg,
 	}))
 	return &testNode{api: api, app: a}
+}
+
+// With the demo actions switched off the command refuses every change
+// and says why, and still shows the status.
+func TestCommandRefusesChangesWhileDemoActionsAreOff(t *testing.T) {
+	n := startNode(t, kvtest.NewStore(), "node-a")
+	cfg := app.DefaultConfiguration()
+	cfg.DemoWorkload = false
+	cfg.DemoActions = false
+	if err := n.app.SetConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"/clusterdemo lock x", "/clusterdemo unlock x", "/clusterdemo run quick", "/clusterdemo stress 1"} {
+		if reply := Execute(n.app, n.api, adminUser, text, ""); !strings.Contains(reply, "Refused: demo actions are switched off in the plugin settings") {
+			t.Errorf("%q: %s", text, reply)
+		}
+	}
+	if reply := Execute(n.app, n.api, adminUser, "/clusterdemo status", ""); !strings.Contains(reply, "##### Nodes") {
+		t.Errorf("status while off: %s", reply)
+	}
 }
 
 const (
