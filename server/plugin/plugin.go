@@ -124,7 +124,7 @@ func (p *Plugin) OnActivate() error {
 			Version:       app.Manifest.Version,
 			ServerVersion: p.API.GetServerVersion(),
 		},
-		EnsureBot:    func() (string, error) { return p.Helpers.EnsureBot(app.DigestBot) },
+		EnsureBot:    p.botEnsurer(),
 		RenderDigest: command.DigestMessage,
 		Config:       cfg,
 		Refused:      refused,
@@ -202,6 +202,27 @@ func (p *Plugin) OnPluginClusterEvent(_ *plugin.Context, ev model.PluginClusterE
 	}()
 	if a, _ := p.active(); a != nil {
 		a.HandleClusterEvent(ev)
+	}
+}
+
+// botEnsurer returns the digest's EnsureBot for one activation. The first
+// successful call also sets the bot's profile image from the bundle; the
+// helpers would otherwise upload it again on every digest post.
+func (p *Plugin) botEnsurer() func() (string, error) {
+	var mu sync.Mutex
+	imageSet := false
+	return func() (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		var options []plugin.EnsureBotOption
+		if !imageSet {
+			options = append(options, plugin.ProfileImagePath(app.DigestBotImage))
+		}
+		id, err := p.Helpers.EnsureBot(app.DigestBot, options...)
+		if err == nil {
+			imageSet = true
+		}
+		return id, err
 	}
 }
 
