@@ -37,13 +37,20 @@ type pluginEvent struct {
 
 const statusChangedEvent = "custom_" + pluginID + "_status_changed"
 
-// watchNodes connects a watcher to every node; they close when t ends.
+// watchNodes connects a watcher as the admin to every node; they close
+// when t ends.
 func watchNodes(t *testing.T) []*eventWatcher {
+	t.Helper()
+	return watchNodesAs(t, suite.cluster.AdminToken)
+}
+
+// watchNodesAs connects a watcher with session token to every node.
+func watchNodesAs(t *testing.T, token string) []*eventWatcher {
 	t.Helper()
 	watchers := make([]*eventWatcher, 0, len(suite.active))
 	for _, n := range suite.active {
 		url := strings.Replace(n.URL, "http://", "ws://", 1)
-		client, appErr := model.NewWebSocketClient4(url, suite.cluster.AdminToken)
+		client, appErr := model.NewWebSocketClient4(url, token)
 		if appErr != nil {
 			t.Fatalf("node %d: websocket: %s", n.Index, appErr.Error())
 		}
