@@ -97,6 +97,11 @@ func New(o Options) *App {
 	return a
 }
 
+// audit records a change this node answered (see logAudit).
+func (a *App) audit(by Actor, action, target string, err error) {
+	logAudit(a.api, a.nodes.Self().Name, by, action, target, err)
+}
+
 // publish tells open panels that something of kind changed.
 func (a *App) publish(kind string) {
 	publishStatusChanged(a.api, kind)

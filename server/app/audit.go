@@ -54,20 +54,25 @@ func (u *usernames) actor(userID string) Actor {
 	return Actor{UserID: userID, Username: user.Username}
 }
 
-// audit logs one change of demo state at info level: who, what, on which
+// infoLogger is where the audit lines go: the server log.
+type infoLogger interface {
+	LogInfo(msg string, keyValuePairs ...interface{})
+}
+
+// logAudit logs one change of demo state at info level: who, what, on which
 // node, and the outcome ("ok", or the refusal or error). Every change,
 // through the API or the command, passes here once.
-func (a *App) audit(by Actor, action, target string, err error) {
+func logAudit(log infoLogger, node string, by Actor, action, target string, err error) {
 	outcome := "ok"
 	if err != nil {
 		outcome = err.Error()
 	}
-	a.api.LogInfo("clusterdemo: audit",
+	log.LogInfo("clusterdemo: audit",
 		"action", action,
 		"target", target,
 		"user_id", by.UserID,
 		"username", by.Username,
-		"node", a.nodes.Self().Name,
+		"node", node,
 		"outcome", outcome,
 	)
 }
