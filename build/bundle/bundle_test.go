@@ -121,6 +121,9 @@ func TestWriteLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := map[string]string{"plugin.json": string(raw), manifest.IconPath: "<svg/>"}
+	for _, asset := range repoAssets(t) {
+		files[asset] = "asset"
+	}
 	for _, executable := range manifest.Server.AllExecutables {
 		files[executable] = "binary"
 	}
@@ -207,7 +210,7 @@ func checkBundle(t *testing.T, bundlePath string, manifest *model.Manifest, plat
 		t.Errorf("no entry for the top-level folder %q", manifest.Id)
 	}
 
-	want := []string{"plugin.json", manifest.IconPath, manifest.Webapp.BundlePath, "webapp/dist/dashboard.js"}
+	want := append([]string{"plugin.json", manifest.IconPath, manifest.Webapp.BundlePath, "webapp/dist/dashboard.js"}, repoAssets(t)...)
 	for platform, executable := range manifest.Server.AllExecutables {
 		if len(platforms) == 0 || contains(platforms, platform) {
 			want = append(want, executable)
@@ -218,6 +221,26 @@ func checkBundle(t *testing.T, bundlePath string, manifest *model.Manifest, plat
 			t.Errorf("the bundle lacks %s", name)
 		}
 	}
+}
+
+// repoAssets are the files of the repository's assets folder (the icon, the
+// bot's profile image), as bundle paths: the bundle must carry every one.
+func repoAssets(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	root := filepath.Join(repoRoot, "assets")
+	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(repoRoot, p)
+		out = append(out, filepath.ToSlash(rel))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func allowedInBundle(rel string) bool {

@@ -98,24 +98,19 @@ func TestJobsRunOncePerInterval(t *testing.T) {
 			if r.Error != nil {
 				t.Errorf("%s: run failed: %s", name, r)
 			}
-			// The recorded node is the node that ran it: its websocket, and
-			// only its, carried the run's job events.
+			// The recorded node is the node that ran it: its websocket
+			// carried a job event when the run started or ended. (The event
+			// names no job, so runs of other jobs on other nodes may publish
+			// during it; that this node ran it, and no other, is what the
+			// run records and the no-overlap check show.)
 			w, ok := watcherOf[r.Node]
 			if !ok {
 				t.Errorf("%s: run recorded on %q, which is none of the nodes %v", name, r.Node, selves)
 				continue
 			}
 			from, to := r.StartedAt.Add(-eventLatency), r.StartedAt.Add(runDuration(r)+eventLatency)
-			if !w.saw("job", name, from, to) {
+			if !w.saw("job", from, to) {
 				t.Errorf("%s: run %s is recorded on node %d, whose websocket carried no job event for it", name, r, w.node)
-			}
-			if runDuration(r) > 2*eventLatency {
-				inner := r.StartedAt.Add(eventLatency)
-				for _, other := range watchers {
-					if other != w && other.saw("job", name, inner, r.StartedAt.Add(runDuration(r))) {
-						t.Errorf("%s: run %s is recorded on node %d, but node %d published job events during it", name, r, w.node, other.node)
-					}
-				}
 			}
 		}
 	}
@@ -124,7 +119,7 @@ func TestJobsRunOncePerInterval(t *testing.T) {
 			t.Errorf("node %d's websocket carried no plugin event in %v", w.node, jobWatchWindow)
 		}
 		if extra := w.oversharing(); len(extra) > 0 {
-			t.Errorf("node %d's status_changed events carry more than kind and name: %v", w.node, extra)
+			t.Errorf("node %d's status_changed events carry more than the kind: %v", w.node, extra)
 		}
 	}
 

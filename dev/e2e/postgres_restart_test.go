@@ -37,6 +37,7 @@ func TestPostgresRestartUnderStress(t *testing.T) {
 	pg := suite.cluster.Postgres
 
 	var started apiStress
+	waitStressCooldown(t, node1)
 	expect(t, "POST /api/v1/stress on node 1", call(t, node1, suite.admin(), http.MethodPost, "/api/v1/stress", map[string]int{"seconds": stressSeconds}), http.StatusAccepted, &started)
 	stressStart := time.Now()
 	// Nodes report their counts when the run ends; meanwhile the stress

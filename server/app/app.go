@@ -23,6 +23,8 @@ import (
 type PluginAPI interface {
 	kvStore
 	webSocketPublisher
+	userLookup
+	LogInfo(msg string, keyValuePairs ...interface{})
 	LogWarn(msg string, keyValuePairs ...interface{})
 	PublishPluginClusterEvent(ev model.PluginClusterEvent, opts model.PluginClusterEventSendOptions) error
 	CreatePost(post *model.Post) (*model.Post, *model.AppError)
@@ -32,6 +34,7 @@ type PluginAPI interface {
 // into it, and it calls the cluster package and the KV store.
 type App struct {
 	api       PluginAPI
+	users     *usernames
 	now       func() time.Time
 	ensureBot func() (string, error)
 	render    func(Digest) string
@@ -43,6 +46,9 @@ type App struct {
 
 	cfgMu sync.RWMutex
 	cfg   *Configuration
+	// refused is the last saved settings the plugin refused; nil once a
+	// save is accepted.
+	refused *Refusal
 
 	// ctx ends when the application stops, cutting short lock waits in
 	// requests.
@@ -64,6 +70,8 @@ type Options struct {
 	RenderDigest func(Digest) string
 	// Config is the validated configuration; DefaultConfiguration when nil.
 	Config *Configuration
+	// Refused is the last saved settings the plugin refused, if any.
+	Refused *Refusal
 }
 
 // New builds the application; Start runs it.
@@ -75,22 +83,28 @@ func New(o Options) *App {
 		o.Config = DefaultConfiguration()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &App{api: o.API, now: o.Now, ensureBot: o.EnsureBot, render: o.RenderDigest, cfg: o.Config, ctx: ctx, cancel: cancel}
+	api := o.API
+	a := &App{api: api, users: newUsernames(o.API), now: o.Now, ensureBot: o.EnsureBot, render: o.RenderDigest, cfg: o.Config, refused: o.Refused, ctx: ctx, cancel: cancel}
 	self := nodeRecord{ID: o.Self.ID, Name: o.Self.Name, StartedAt: o.Self.StartedAt, Version: o.Self.Version, ServerVersion: o.Self.ServerVersion}
-	a.nodes = newNodeRegistry(o.API, self, o.Now, a.publish)
-	a.locks = newDemoLocks(o.API, o.Now, a.publish)
-	a.jobs = newDemoJobs(o.API, a.publish, map[string]jobWork{
+	a.nodes = newNodeRegistry(api, self, o.Now, a.publish)
+	a.locks = newDemoLocks(api, o.Now, a.publish)
+	a.jobs = newDemoJobs(api, o.Now, func() string { return a.nodes.Self().Name }, a.publish, map[string]jobWork{
 		JobQuick:  sleepWork(func() time.Duration { return quickRunTime }),
 		JobSlow:   sleepWork(func() time.Duration { return a.config().SlowRun }),
 		JobDigest: a.digest,
 	})
-	a.stress = newStressDemo(o.API, a.nodes.Self, o.Now, a.publish)
+	a.stress = newStressDemo(api, a.nodes.Self, o.Now, a.publish)
 	return a
 }
 
+// audit records a change this node answered (see logAudit).
+func (a *App) audit(by Actor, action, target string, err error) {
+	logAudit(a.api, a.nodes.Self().Name, by, action, target, err)
+}
+
 // publish tells open panels that something of kind changed.
-func (a *App) publish(kind, name string) {
-	publishStatusChanged(a.api, kind, name)
+func (a *App) publish(kind string) {
+	publishStatusChanged(a.api, kind)
 }
 
 func (a *App) config() *Configuration {
@@ -119,13 +133,29 @@ func (a *App) Start() error {
 	return nil
 }
 
-// SetConfig swaps in a validated configuration and reschedules jobs whose
-// interval or on/off state changed.
+// SetConfig swaps in a validated configuration, forgets any earlier
+// refusal, and reschedules jobs whose interval or on/off state changed.
 func (a *App) SetConfig(cfg *Configuration) error {
 	a.cfgMu.Lock()
 	a.cfg = cfg
+	a.refused = nil
 	a.cfgMu.Unlock()
 	return a.jobs.Apply(cfg)
+}
+
+// RefuseConfig records saved settings the plugin refused; it keeps
+// running with the configuration it has.
+func (a *App) RefuseConfig(r *Refusal) {
+	a.cfgMu.Lock()
+	a.refused = r
+	a.cfgMu.Unlock()
+}
+
+// Settings are the settings this node runs with and the last refusal.
+func (a *App) Settings() Settings {
+	a.cfgMu.RLock()
+	defer a.cfgMu.RUnlock()
+	return Settings{Running: a.cfg.Values(), DemoActions: a.cfg.DemoActions, Refused: a.refused}
 }
 
 // Stop closes every job, ends this node's part in a stress run and releases
@@ -177,6 +207,7 @@ func (a *App) Status() (Status, error) {
 		return Status{}, err
 	}
 	out.Node = a.Self()
+	out.Settings = a.Settings()
 	out.GeneratedAt = a.now()
 	return out, nil
 }
@@ -205,13 +236,29 @@ func (a *App) Lock(name string) (lock Lock, found bool, err error) {
 	return lockFrom(state, lockKind(name, demo)), true, nil
 }
 
-// AcquireLock takes demo lock name on this node, waiting up to wait, and
-// releases it after hold. A lock still held after wait is refused with a
-// *LockError wrapping ErrLockBusy that shows who holds it.
-func (a *App) AcquireLock(name string, hold, wait time.Duration) (Lock, error) {
+// AcquireLock takes demo lock name on this node for userID, waiting up to
+// wait, and releases it after hold. A lock still held after wait is
+// refused with a *LockError wrapping ErrLockBusy that shows who holds it;
+// past this node's bounds, with ErrOverLimit before any store access.
+func (a *App) AcquireLock(userID, name string, hold, wait time.Duration) (lock Lock, err error) {
+	by := a.users.actor(userID)
+	defer func() { a.audit(by, "take demo lock", name, err) }()
+	if !a.config().DemoActions {
+		return Lock{}, ErrDemoActionsOff
+	}
+	return a.acquireLock(name, hold, wait)
+}
+
+func (a *App) acquireLock(name string, hold, wait time.Duration) (Lock, error) {
 	if isJobLock(name) || name == StressLockName {
 		return Lock{}, fmt.Errorf("%w: %q is the lock of a demo job or of the stress demo", ErrLockReserved, name)
 	}
+	// Admission first: past the bounds nothing reads the store.
+	done, err := a.locks.admit(name)
+	if err != nil {
+		return Lock{}, err
+	}
+	defer done()
 	lease, err := a.locks.Acquire(a.ctx, name, hold, wait)
 	if errors.Is(err, ErrLockBusy) {
 		lock, _, lerr := a.Lock(name)
@@ -226,11 +273,22 @@ func (a *App) AcquireLock(name string, hold, wait time.Duration) (Lock, error) {
 	return lockFrom(cluster.LockState{Lease: lease, Held: true}, LockDemo), nil
 }
 
-// ReleaseLock releases demo lock name if this node holds it, and returns
-// the lock as it is then; found is false for a name no one has used. A
-// node that does not hold it is refused with a *LockError wrapping
+// ReleaseLock releases demo lock name for userID if this node holds it,
+// and returns the lock as it is then; found is false for a name no one has
+// used. A node that does not hold it is refused with a *LockError wrapping
 // ErrLockNotHeldHere.
-func (a *App) ReleaseLock(name string) (lock Lock, found bool, err error) {
+func (a *App) ReleaseLock(userID, name string) (lock Lock, found bool, err error) {
+	by := a.users.actor(userID)
+	defer func() {
+		if err == nil && !found {
+			a.audit(by, "release demo lock", name, errors.New("no such lock"))
+			return
+		}
+		a.audit(by, "release demo lock", name, err)
+	}()
+	if !a.config().DemoActions {
+		return Lock{}, true, ErrDemoActionsOff
+	}
 	released := a.locks.Release(name)
 	lock, found, err = a.Lock(name)
 	if err != nil || !found {
@@ -277,14 +335,20 @@ func (a *App) Job(name string) (job Job, history []Run, found bool, err error) {
 	return job, history, true, nil
 }
 
-// RunJob asks for an immediate run of a demo job; it runs on whichever node
-// wins the job lock. found is false for an unknown name; ErrWorkloadOff
-// when the jobs are not scheduled on this node.
-func (a *App) RunJob(name string) (job Job, found bool, err error) {
+// RunJob asks, for userID, for an immediate run of a demo job; it runs on
+// whichever node wins the job lock, and the job records who asked. found
+// is false for an unknown name; ErrWorkloadOff when the jobs are not
+// scheduled on this node.
+func (a *App) RunJob(userID, name string) (job Job, found bool, err error) {
 	if !IsDemoJob(name) {
 		return Job{}, false, nil
 	}
-	scheduled, err := a.jobs.RunNow(name)
+	by := a.users.actor(userID)
+	defer func() { a.audit(by, "run job now", name, err) }()
+	if !a.config().DemoActions {
+		return Job{}, true, ErrDemoActionsOff
+	}
+	scheduled, err := a.jobs.RunNow(name, by)
 	if err != nil {
 		return Job{}, true, err
 	}
@@ -295,10 +359,16 @@ func (a *App) RunJob(name string) (job Job, found bool, err error) {
 	return job, true, err
 }
 
-// StartStress begins a stress run of seconds across the cluster and returns
-// it as it stands; ErrStressRunning while another is in progress.
-func (a *App) StartStress(seconds int) (*StressStatus, error) {
-	if _, err := a.stress.Begin(seconds); err != nil {
+// StartStress begins, for userID, a stress run of seconds across the
+// cluster and returns it as it stands; ErrStressRunning while another is
+// in progress, ErrStressCooldown within StressCooldown of its end.
+func (a *App) StartStress(userID string, seconds int) (st *StressStatus, err error) {
+	by := a.users.actor(userID)
+	defer func() { a.audit(by, "start stress run", fmt.Sprintf("%d s", seconds), err) }()
+	if !a.config().DemoActions {
+		return nil, ErrDemoActionsOff
+	}
+	if _, err := a.stress.Begin(seconds, by); err != nil {
 		return nil, err
 	}
 	return a.stress.status(newKVReads(a.api))

@@ -18,7 +18,11 @@ const (
 	settingDigestInterval = "DigestIntervalSeconds"
 	settingDigestChannel  = "DigestChannelID"
 	settingDemoWorkload   = "DemoWorkload"
+	settingDemoActions    = "DemoActions"
 )
+
+// settingKeys are the validated settings in plugin.json's order.
+var settingKeys = []string{settingQuickInterval, settingSlowInterval, settingSlowRun, settingDigestInterval, settingDigestChannel, settingDemoWorkload, settingDemoActions}
 
 // Bounds the settings are validated against.
 const (
@@ -39,6 +43,38 @@ type Configuration struct {
 	DigestChannelID string
 	// DemoWorkload schedules the demo jobs on this node when true.
 	DemoWorkload bool
+	// DemoActions allows taking and releasing demo locks, running jobs on
+	// demand and stress runs; when false they are refused with
+	// ErrDemoActionsOff and the status stays readable.
+	DemoActions bool
+}
+
+// SettingError is a refused setting: its key as in plugin.json, the value
+// as saved, and the rule it broke, worded for the admin who saved it.
+type SettingError struct {
+	Key   string
+	Value interface{}
+	// Rule completes "It ...": "must be a whole number of seconds from 2
+	// to 86400".
+	Rule string
+}
+
+func (e *SettingError) Error() string {
+	return fmt.Sprintf("setting %s %s, got %s", e.Key, e.Rule, e.shown())
+}
+
+// Reason is the refusal as a sentence for the panel.
+func (e *SettingError) Reason() string { return "It " + e.Rule + "." }
+
+func (e *SettingError) shown() string {
+	if s, ok := e.Value.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(e.Value)
+}
+
+func settingError(key string, value interface{}, format string, args ...interface{}) *SettingError {
+	return &SettingError{Key: key, Value: value, Rule: fmt.Sprintf(format, args...)}
 }
 
 func DefaultConfiguration() *Configuration {
@@ -48,12 +84,13 @@ func DefaultConfiguration() *Configuration {
 		SlowRun:        8 * time.Second,
 		DigestInterval: 60 * time.Second,
 		DemoWorkload:   true,
+		DemoActions:    true,
 	}
 }
 
 // ParseConfiguration validates the raw plugin settings (as Mattermost stores
 // them: numbers may arrive as float64 or as strings) on top of the defaults.
-// It names the first bad setting and its rule.
+// It names the first bad setting and its rule in a *SettingError.
 func ParseConfiguration(raw map[string]interface{}) (*Configuration, error) {
 	raw = normalizeSettingKeys(raw)
 	c := DefaultConfiguration()
@@ -75,7 +112,7 @@ func ParseConfiguration(raw map[string]interface{}) (*Configuration, error) {
 			continue
 		}
 		if v < field.min || v > field.max {
-			return nil, fmt.Errorf("setting %s must be a whole number of seconds from %d to %d, got %d", field.key, field.min, field.max, v)
+			return nil, settingError(field.key, v, "must be a whole number of seconds from %d to %d", field.min, field.max)
 		}
 		*field.dst = time.Duration(v) * time.Second
 	}
@@ -83,27 +120,37 @@ func ParseConfiguration(raw map[string]interface{}) (*Configuration, error) {
 	if v, ok := raw[settingDigestChannel]; ok && v != nil {
 		s, isString := v.(string)
 		if !isString {
-			return nil, fmt.Errorf("setting %s must be a channel ID, got %v", settingDigestChannel, v)
+			return nil, settingError(settingDigestChannel, v, "must be a channel ID")
 		}
 		s = strings.TrimSpace(s)
 		if s != "" && !model.IsValidId(s) {
-			return nil, fmt.Errorf("setting %s must be empty or a 26-character channel ID, got %q", settingDigestChannel, s)
+			return nil, settingError(settingDigestChannel, s, "must be empty or a 26-character channel ID")
 		}
 		c.DigestChannelID = s
 	}
 
-	if v, ok := raw[settingDemoWorkload]; ok && v != nil {
+	for _, field := range []struct {
+		key string
+		dst *bool
+	}{
+		{settingDemoWorkload, &c.DemoWorkload},
+		{settingDemoActions, &c.DemoActions},
+	} {
+		v, ok := raw[field.key]
+		if !ok || v == nil {
+			continue
+		}
 		switch b := v.(type) {
 		case bool:
-			c.DemoWorkload = b
+			*field.dst = b
 		case string:
 			parsed, err := strconv.ParseBool(b)
 			if err != nil {
-				return nil, fmt.Errorf("setting %s must be true or false, got %q", settingDemoWorkload, b)
+				return nil, settingError(field.key, b, "must be true or false")
 			}
-			c.DemoWorkload = parsed
+			*field.dst = parsed
 		default:
-			return nil, fmt.Errorf("setting %s must be true or false, got %v", settingDemoWorkload, v)
+			return nil, settingError(field.key, v, "must be true or false")
 		}
 	}
 	return c, nil
@@ -114,10 +161,9 @@ func ParseConfiguration(raw map[string]interface{}) (*Configuration, error) {
 // in the System Console comes back as "quickintervalseconds"; an exact
 // spelling, where both are present, wins.
 func normalizeSettingKeys(raw map[string]interface{}) map[string]interface{} {
-	known := []string{settingQuickInterval, settingSlowInterval, settingSlowRun, settingDigestInterval, settingDigestChannel, settingDemoWorkload}
 	out := make(map[string]interface{}, len(raw))
 	for k, v := range raw {
-		for _, want := range known {
+		for _, want := range settingKeys {
 			if strings.EqualFold(k, want) {
 				if _, exact := raw[want]; !exact || k == want {
 					out[want] = v
@@ -150,14 +196,14 @@ func settingInt(raw map[string]interface{}, key string) (value int64, present bo
 		}
 		parsed, perr := strconv.ParseFloat(n, 64)
 		if perr != nil {
-			return 0, false, fmt.Errorf("setting %s must be a whole number of seconds, got %q", key, n)
+			return 0, false, settingError(key, n, "must be a whole number of seconds")
 		}
 		f = parsed
 	default:
-		return 0, false, fmt.Errorf("setting %s must be a whole number of seconds, got %v", key, v)
+		return 0, false, settingError(key, v, "must be a whole number of seconds")
 	}
 	if f != math.Trunc(f) || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > 1e15 {
-		return 0, false, fmt.Errorf("setting %s must be a whole number of seconds, got %v", key, v)
+		return 0, false, settingError(key, v, "must be a whole number of seconds")
 	}
 	return int64(f), true, nil
 }
@@ -173,4 +219,26 @@ func (c *Configuration) interval(job string) time.Duration {
 		return c.DigestInterval
 	}
 	return 0
+}
+
+// SettingValue is one setting as the plugin runs with it, keyed as in
+// plugin.json; Value is a number, a string or a boolean.
+type SettingValue struct {
+	Key   string
+	Value interface{}
+}
+
+// Values are the settings this configuration runs with, in plugin.json's
+// order, as an admin would type them (seconds, not durations).
+func (c *Configuration) Values() []SettingValue {
+	seconds := func(d time.Duration) interface{} { return int64(d / time.Second) }
+	return []SettingValue{
+		{settingQuickInterval, seconds(c.QuickInterval)},
+		{settingSlowInterval, seconds(c.SlowInterval)},
+		{settingSlowRun, seconds(c.SlowRun)},
+		{settingDigestInterval, seconds(c.DigestInterval)},
+		{settingDigestChannel, c.DigestChannelID},
+		{settingDemoWorkload, c.DemoWorkload},
+		{settingDemoActions, c.DemoActions},
+	}
 }

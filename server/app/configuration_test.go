@@ -1,6 +1,8 @@
 package app
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +21,7 @@ func TestParseConfiguration(t *testing.T) {
 		settingDigestInterval: "",
 		settingDigestChannel:  " abcdefghijklmnopqrstuvwxyz ",
 		settingDemoWorkload:   "false",
+		settingDemoActions:    false,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +33,7 @@ func TestParseConfiguration(t *testing.T) {
 		DigestInterval:  60 * time.Second,
 		DigestChannelID: "abcdefghijklmnopqrstuvwxyz",
 		DemoWorkload:    false,
+		DemoActions:     false,
 	}
 	if *cfg != want {
 		t.Fatalf("got %+v, want %+v", *cfg, want)
@@ -63,6 +67,7 @@ func TestParseConfiguration(t *testing.T) {
 		{map[string]interface{}{settingDigestChannel: "town-square"}, "DigestChannelID must be empty or a 26-character channel ID"},
 		{map[string]interface{}{settingDigestChannel: float64(5)}, "DigestChannelID"},
 		{map[string]interface{}{settingDemoWorkload: "maybe"}, "DemoWorkload must be true or false"},
+		{map[string]interface{}{settingDemoActions: float64(1)}, "DemoActions must be true or false"},
 	} {
 		if _, err := ParseConfiguration(c.raw); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("ParseConfiguration(%v) = %v, want an error about %q", c.raw, err, c.want)
@@ -82,6 +87,7 @@ func TestPluginJSONDeclaresEverySetting(t *testing.T) {
 	for key, typ := range map[string]string{
 		settingQuickInterval: "number", settingSlowInterval: "number", settingSlowRun: "number",
 		settingDigestInterval: "number", settingDigestChannel: "text", settingDemoWorkload: "bool",
+		settingDemoActions: "bool",
 	} {
 		if keys[key] != typ {
 			t.Errorf("plugin.json setting %s has type %q, want %q", key, keys[key], typ)
@@ -97,5 +103,44 @@ func TestPluginJSONDeclaresEverySetting(t *testing.T) {
 	cfg, err := ParseConfiguration(raw)
 	if err != nil || *cfg != *DefaultConfiguration() {
 		t.Errorf("plugin.json defaults give %+v, %v; want %+v", cfg, err, *DefaultConfiguration())
+	}
+}
+
+// A refusal names the setting, the value as saved and the rule in a
+// sentence an admin reads; catches a refusal that is only a log string.
+func TestRefusedSettingSaysWhichValueAndWhy(t *testing.T) {
+	_, err := ParseConfiguration(map[string]interface{}{"quickintervalseconds": float64(1)})
+	var se *SettingError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %v is not a *SettingError", err)
+	}
+	if se.Key != settingQuickInterval || fmt.Sprint(se.Value) != "1" {
+		t.Errorf("refused %s = %v, want %s = 1", se.Key, se.Value, settingQuickInterval)
+	}
+	if want := fmt.Sprintf("It must be a whole number of seconds from %d to %d.", minIntervalSeconds, maxIntervalSeconds); se.Reason() != want {
+		t.Errorf("reason %q, want %q", se.Reason(), want)
+	}
+}
+
+// Values lists every plugin.json setting but the custom panel, in the
+// manifest's order, in the units an admin types.
+func TestValuesAreTheManifestSettings(t *testing.T) {
+	values := DefaultConfiguration().Values()
+	var keys []string
+	for _, s := range Manifest.SettingsSchema.Settings {
+		if s.Type != "custom" {
+			keys = append(keys, s.Key)
+		}
+	}
+	if len(values) != len(keys) {
+		t.Fatalf("%d values for %d settings", len(values), len(keys))
+	}
+	for i, v := range values {
+		if v.Key != keys[i] {
+			t.Errorf("value %d is %s, want %s", i, v.Key, keys[i])
+		}
+	}
+	if values[0].Value != int64(DefaultConfiguration().QuickInterval/time.Second) {
+		t.Errorf("quick interval shown as %v, want seconds", values[0].Value)
 	}
 }

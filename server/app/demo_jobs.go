@@ -69,7 +69,9 @@ type jobWork func(ctx context.Context) (summary string, err error)
 // demoJobs owns this node's scheduled jobs.
 type demoJobs struct {
 	api     PluginAPI
-	publish func(kind, name string)
+	now     func() time.Time
+	self    func() string // this node's name
+	publish func(kind string)
 	work    map[string]jobWork
 
 	applyMu   sync.Mutex // one Apply or CloseAll at a time
@@ -82,9 +84,11 @@ type demoJobs struct {
 	summaries map[string]string
 }
 
-func newDemoJobs(api PluginAPI, publish func(kind, name string), work map[string]jobWork) *demoJobs {
+func newDemoJobs(api PluginAPI, now func() time.Time, self func() string, publish func(kind string), work map[string]jobWork) *demoJobs {
 	return &demoJobs{
 		api:       api,
+		now:       now,
+		self:      self,
 		publish:   publish,
 		work:      work,
 		jobs:      map[string]*cluster.Job{},
@@ -195,7 +199,7 @@ func (d *demoJobs) recordStart(run cluster.Run) {
 	if err != nil {
 		d.api.LogError("clusterdemo: recording job start failed", "job", run.Job, "err", err.Error())
 	}
-	d.publish(changeJob, run.Job)
+	d.publish(changeJob)
 }
 
 // recordRun records the end of a run in the job's history.
@@ -221,7 +225,7 @@ func (d *demoJobs) recordRun(run cluster.Run) {
 	if err != nil {
 		d.api.LogError("clusterdemo: recording job run failed", "job", run.Job, "err", err.Error())
 	}
-	d.publish(changeJob, run.Job)
+	d.publish(changeJob)
 }
 
 // History returns the job's last runs, newest first.
@@ -233,15 +237,19 @@ func (d *demoJobs) History(name string) ([]runRecord, error) {
 	return history, nil
 }
 
-// RunNow asks for an immediate run of name; it runs on whichever node wins
-// the job lock. scheduled is false when the job is not scheduled on this
-// node (the demo workload is off here).
-func (d *demoJobs) RunNow(name string) (scheduled bool, err error) {
+// RunNow asks, for by, for an immediate run of name; it runs on whichever
+// node wins the job lock, and the job records who asked. scheduled is
+// false when the job is not scheduled on this node (the demo workload is
+// off here).
+func (d *demoJobs) RunNow(name string, by Actor) (scheduled bool, err error) {
 	d.mu.Lock()
 	job, ok := d.jobs[name]
 	d.mu.Unlock()
 	if !ok {
 		return false, nil
+	}
+	if err := writeRunRequest(d.api, name, RunRequest{By: by, At: d.now(), Node: d.self()}); err != nil {
+		return true, err
 	}
 	return true, job.RunNow()
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -20,8 +21,27 @@ import (
 // record (no shared index to contend on), found again with KVList.
 const (
 	demoLockKeyPrefix = keyPrefix + "demolock_"
-	// A demo lock nobody has touched for a day is forgotten.
-	demoLockRecordTTL = 24 * time.Hour
+	// A demo lock nobody has taken for an hour is forgotten: its record
+	// expires, and so does its place among this node's recent names.
+	demoLockRecordTTL = time.Hour
+)
+
+// This node's bounds on demo locks, checked before any store access so a
+// burst is refused in memory (ErrOverLimit, a 429) rather than queued on
+// the store.
+const (
+	// MaxDemoLockNames bounds the distinct demo lock names this node takes
+	// within demoLockRecordTTL, and so the demo locks it holds at once
+	// (every held lock was taken within the TTL: holds are shorter) and the
+	// demo lock records it adds to the status page. 256 leaves room for
+	// the 200-lock status page the performance section measures.
+	MaxDemoLockNames = 256
+	// MaxLockRequests bounds the acquire requests in progress on this node
+	// at once, waiting for a lock or reading who holds it. Each needs KV
+	// calls, which queue for maxKVCallsInFlight slots; 64 keeps that queue
+	// to about a second on a 2-core node, well inside a lease's renewal
+	// margin, while a panel's or script's ordinary use never comes near.
+	MaxLockRequests = 64
 )
 
 type demoLockRecord struct {
@@ -52,16 +72,51 @@ func (h *heldLock) requestRelease() {
 type demoLocks struct {
 	api     PluginAPI
 	now     func() time.Time
-	publish func(kind, name string)
+	publish func(kind string)
 
-	mu     sync.Mutex
-	held   map[string]*heldLock
-	closed bool // set by ReleaseAll: no new lock may be taken
-	wg     sync.WaitGroup
+	mu   sync.Mutex
+	held map[string]*heldLock
+	// recent is when this node last admitted each demo lock name, within
+	// demoLockRecordTTL: at most MaxDemoLockNames.
+	recent map[string]time.Time
+	// requests is the acquire requests in progress: at most
+	// MaxLockRequests.
+	requests int
+	closed   bool // set by ReleaseAll: no new lock may be taken
+	wg       sync.WaitGroup
 }
 
-func newDemoLocks(api PluginAPI, now func() time.Time, publish func(kind, name string)) *demoLocks {
-	return &demoLocks{api: api, now: now, publish: publish, held: map[string]*heldLock{}}
+func newDemoLocks(api PluginAPI, now func() time.Time, publish func(kind string)) *demoLocks {
+	return &demoLocks{api: api, now: now, publish: publish, held: map[string]*heldLock{}, recent: map[string]time.Time{}}
+}
+
+// admit counts a request for name against this node's bounds, before it
+// touches the store; done ends the request. A name admitted once keeps its
+// place for demoLockRecordTTL, whether or not it was then taken.
+func (d *demoLocks) admit(name string) (done func(), err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.requests >= MaxLockRequests {
+		return nil, fmt.Errorf("%w: %d lock requests are already in progress on this node (at most %d); try again shortly", ErrOverLimit, d.requests, MaxLockRequests)
+	}
+	now := d.now()
+	if _, known := d.recent[name]; !known {
+		for n, at := range d.recent {
+			if now.Sub(at) >= demoLockRecordTTL {
+				delete(d.recent, n)
+			}
+		}
+		if len(d.recent) >= MaxDemoLockNames {
+			return nil, fmt.Errorf("%w: this node has taken %d distinct demo locks in the last %v (at most %d); reuse a name or wait", ErrOverLimit, len(d.recent), demoLockRecordTTL, MaxDemoLockNames)
+		}
+	}
+	d.recent[name] = now
+	d.requests++
+	return func() {
+		d.mu.Lock()
+		d.requests--
+		d.mu.Unlock()
+	}, nil
 }
 
 // Acquire takes the demo lock name on this node, waiting up to wait for it,
@@ -112,7 +167,7 @@ func (d *demoLocks) Acquire(ctx context.Context, name string, hold, wait time.Du
 
 	lease, _ := h.mutex.Lease()
 	go d.holdFor(name, h, hold)
-	d.publish(changeLock, name)
+	d.publish(changeLock)
 	return lease, nil
 }
 
@@ -149,7 +204,7 @@ func (d *demoLocks) holdFor(name string, h *heldLock, hold time.Duration) {
 	h.mutex.Unlock()
 	d.forget(name, h)
 	close(h.done)
-	d.publish(changeLock, name)
+	d.publish(changeLock)
 }
 
 func (d *demoLocks) forget(name string, h *heldLock) {

@@ -16,6 +16,9 @@ var DigestBot = &model.Bot{
 	Description: "Posts the cluster digest of the Cluster Demo plugin.",
 }
 
+// DigestBotImage is the bot's profile image, a path in the plugin bundle.
+const DigestBotImage = "assets/bot.png"
+
 // Digest is what one digest run saw.
 type Digest struct {
 	// Summary counts live nodes and held locks in one sentence.

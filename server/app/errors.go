@@ -20,6 +20,15 @@ var (
 	ErrWorkloadOff = errors.New("the demo workload is turned off on this node (setting DemoWorkload)")
 	// ErrStressRunning refuses a second stress run while one is in progress.
 	ErrStressRunning = errors.New("a stress run is already in progress")
+	// ErrStressCooldown refuses a stress run within StressCooldown of the
+	// end of the last one; the wrapping error says when the next may start.
+	ErrStressCooldown = errors.New("the last stress run ended too recently")
+	// ErrDemoActionsOff refuses every change of demo state while the
+	// DemoActions setting is off.
+	ErrDemoActionsOff = errors.New("demo actions are switched off in the plugin settings (Demo actions): taking and releasing demo locks, running jobs on demand and stress runs are refused on this server; the status stays readable")
+	// ErrOverLimit refuses a request past one of this node's bounds on
+	// demo state; the wrapping error names the bound.
+	ErrOverLimit = errors.New("over this node's limit")
 )
 
 // LockError is a refused lock operation with the lock as it stood, so a

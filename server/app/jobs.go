@@ -8,7 +8,9 @@ import (
 
 // Job is a demo job's state in the store.
 type Job struct {
-	Name     string
+	Name string
+	// Lock is the cluster lock the job runs under.
+	Lock     string
 	Interval time.Duration
 	Running  bool
 	// RunningOn is the node running it now, set only while Running.
@@ -21,6 +23,9 @@ type Job struct {
 	LastError    string
 	Runs         int64
 	NextRunAt    time.Time
+	// RunRequest is the last run someone asked for on demand, within a
+	// day; nil if none.
+	RunRequest *RunRequest
 }
 
 // Run is one run in a job's history.
@@ -45,6 +50,7 @@ func jobFrom(st cluster.JobState, interval time.Duration) Job {
 	}
 	out := Job{
 		Name:           st.Name,
+		Lock:           cluster.JobLockName(st.Name),
 		Interval:       interval,
 		Running:        st.Running,
 		LastStartedAt:  st.LastStartedAt,
@@ -64,12 +70,19 @@ func jobFrom(st cluster.JobState, interval time.Duration) Job {
 // readJob reads one demo job's state through api; cfg gives its interval
 // until the job has recorded its own.
 func readJob(api cluster.JobPluginAPI, name string, cfg *Configuration) (Job, error) {
-	st, err := cluster.InspectJob(api, name)
+	var st cluster.JobState
+	var req *RunRequest
+	err := allOf(
+		func() (err error) { st, err = cluster.InspectJob(api, name); return err },
+		func() (err error) { req, err = readRunRequest(api, name); return err },
+	)
 	if err != nil {
 		return Job{}, err
 	}
 	st.Name = name
-	return jobFrom(st, cfg.interval(name)), nil
+	job := jobFrom(st, cfg.interval(name))
+	job.RunRequest = req
+	return job, nil
 }
 
 // readJobs reads the demo jobs in parallel through a request's reads.

@@ -134,7 +134,7 @@ func TestConfigChangeAfterStopSchedulesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range DemoJobNames {
-		if _, _, err := a.app.RunJob(name); !errors.Is(err, ErrWorkloadOff) {
+		if _, _, err := a.app.RunJob(apptest.AdminUser, name); !errors.Is(err, ErrWorkloadOff) {
 			t.Errorf("job %s on a stopped application: %v, want ErrWorkloadOff (not scheduled)", name, err)
 		}
 	}

@@ -68,7 +68,7 @@ func NodeName(overrideHostname, listenAddress string) string {
 type nodeRegistry struct {
 	kv       kvStore
 	now      func() time.Time
-	onChange func(kind, name string)
+	onChange func(kind string)
 	// period is nodeHeartbeatPeriod; tests shorten it before Start.
 	period time.Duration
 
@@ -82,7 +82,7 @@ type nodeRegistry struct {
 	done chan struct{}
 }
 
-func newNodeRegistry(kv kvStore, self nodeRecord, now func() time.Time, onChange func(kind, name string)) *nodeRegistry {
+func newNodeRegistry(kv kvStore, self nodeRecord, now func() time.Time, onChange func(kind string)) *nodeRegistry {
 	return &nodeRegistry{kv: kv, self: self, now: now, onChange: onChange, period: nodeHeartbeatPeriod, alive: map[string]bool{}}
 }
 
@@ -103,7 +103,7 @@ func (r *nodeRegistry) Start() {
 	if err := r.beat(); err != nil {
 		r.kv.LogError("clusterdemo: registering this node failed; retrying at the next heartbeat", "err", err.Error())
 	}
-	r.onChange("node", r.self.Name)
+	r.onChange(changeNode)
 	r.stop = make(chan struct{})
 	r.done = make(chan struct{})
 	go r.loop()
@@ -152,19 +152,17 @@ func (r *nodeRegistry) noticeOthers() {
 	}
 	now := r.now()
 	seen := map[string]bool{}
-	var changed []string
+	changed := false
 	r.mu.Lock()
 	for _, n := range nodes {
 		alive := r.isAlive(n, now)
 		seen[n.ID] = alive
-		if alive != r.alive[n.ID] {
-			changed = append(changed, n.Name)
-		}
+		changed = changed || alive != r.alive[n.ID]
 	}
 	r.alive = seen
 	r.mu.Unlock()
-	for _, name := range changed {
-		r.onChange("node", name)
+	if changed {
+		r.onChange(changeNode)
 	}
 }
 
@@ -178,7 +176,7 @@ func (r *nodeRegistry) Stop() {
 	if aerr := r.kv.KVDelete(nodeKey(r.self.ID)); aerr != nil {
 		r.kv.LogError("clusterdemo: removing node record failed", "err", aerr.Error())
 	}
-	r.onChange("node", r.self.Name)
+	r.onChange(changeNode)
 }
 
 // list returns every registered node, oldest first, through a request's

@@ -10,6 +10,8 @@ type Status struct {
 	Locks []Lock
 	Jobs  []Job
 	// Stress is the last stress run; nil when none ran.
-	Stress      *StressStatus
+	Stress *StressStatus
+	// Settings are what the answering node runs with.
+	Settings    Settings
 	GeneratedAt time.Time
 }

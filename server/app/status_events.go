@@ -21,13 +21,14 @@ type webSocketPublisher interface {
 	PublishWebSocketEvent(event string, payload map[string]interface{}, broadcast *model.WebsocketBroadcast)
 }
 
-// publishStatusChanged tells open panels that something changed. The payload
-// is only the kind of change and the name: holders and nodes stay behind the
-// admin-only API, which the panel refetches. The broadcast is marked
-// sensitive so only system admins' sessions receive even that.
-func publishStatusChanged(pub webSocketPublisher, kind, name string) {
+// publishStatusChanged tells open panels that something of kind changed;
+// the panel refetches through the admin-only API. The payload is only the
+// kind, never a lock, job, run or node name: the broadcast is marked
+// sensitive, so on this node only system admins' sessions receive it, but
+// Mattermost 5.39 does not serialise that flag when it relays the event to
+// the other nodes of a cluster, where every user's websocket receives it.
+func publishStatusChanged(pub webSocketPublisher, kind string) {
 	pub.PublishWebSocketEvent(statusChangedEvent, map[string]interface{}{
 		"kind": kind,
-		"name": name,
 	}, &model.WebsocketBroadcast{ContainsSensitiveData: true})
 }

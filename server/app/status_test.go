@@ -37,7 +37,7 @@ func newStatusFixture(t *testing.T) *statusFixture {
 	}
 	f.nodes = 3
 	for i := 0; i < f.demo; i++ {
-		if _, err := other.app.AcquireLock(fmt.Sprintf("demo-%02d", i), time.Minute, 0); err != nil {
+		if _, err := other.app.AcquireLock(apptest.AdminUser, fmt.Sprintf("demo-%02d", i), time.Minute, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -54,7 +54,7 @@ func newStatusFixture(t *testing.T) *statusFixture {
 		t.Fatal(err)
 	}
 	for i := 0; i < f.results; i++ {
-		res := stressNodeResult{RunID: run.ID, NodeID: fmt.Sprint(i), NodeName: fmt.Sprintf("node-%d", i), Acquisitions: 3, Handoffs: []int64{1000, 2000}}
+		res := stressNodeResult{RunID: run.ID, NodeID: fmt.Sprint(i), NodeName: fmt.Sprintf("node-%d", i), Acquisitions: 3, Handoffs: []int64{1000, 2000}, Seen: 2, SumUS: 3000, MaxUS: 2000}
 		if err := kvSetJSON(f.api, stressResultPrefix+fmt.Sprint(i), res, stressResultTTL); err != nil {
 			t.Fatal(err)
 		}
@@ -110,9 +110,10 @@ func TestStatusReadsEachKeyOnceInFewRoundTrips(t *testing.T) {
 	}
 
 	// Each key once: a node record, a demo lock record and a stress result
-	// per item, a lock state per lock listed, a job record per job, the
-	// stress run; one listing serves nodes, demo locks and stress results.
-	wantGets := int64(f.nodes + f.demo + f.results + f.locksListed() + len(DemoJobNames) + 1)
+	// per item, a lock state per lock listed, a job record and a run
+	// request per job, the stress run; one listing serves nodes, demo
+	// locks and stress results.
+	wantGets := int64(f.nodes + f.demo + f.results + f.locksListed() + 2*len(DemoJobNames) + 1)
 	if calls.Gets != wantGets || calls.Lists != 1 || calls.Sets != 0 || calls.Deletes != 0 {
 		t.Errorf("KV calls: %d gets (want %d), %d lists (want 1), %d sets, %d deletes (want none)", calls.Gets, wantGets, calls.Lists, calls.Sets, calls.Deletes)
 	}

@@ -33,8 +33,10 @@ const (
 
 	stressWorkersPerNode = 2
 	stressPollPeriod     = time.Second
-	// stressProgressPeriod paces the interim results of a running node.
-	stressProgressPeriod = time.Second
+	// stressProgressPeriod is the least time between two writes of a
+	// node's result record: the interim results of a running node, and the
+	// final one (see progressDue). Every write replaces the whole record.
+	stressProgressPeriod = 5 * time.Second
 	// stressResultTTL keeps a node's result for a day.
 	stressResultTTL = 24 * 60 * 60
 	// The marker expires before a dead holder's lease would (TTL 15 s), so
@@ -42,18 +44,29 @@ const (
 	stressHoldMarkerTTL = 10
 	// stressErrorBackoff paces a worker whose store calls fail.
 	stressErrorBackoff = 200 * time.Millisecond
-	// Results are kept per node; beyond this many handoff samples a node
-	// keeps a uniform random sample (reservoir sampling), so a long run
-	// cannot grow its record without bound.
-	stressMaxSamples = 20000
+	// Results are kept per node: the counts and handoff summaries (count,
+	// sum, maximum) over every handoff, and beyond this many a uniform
+	// random sample of the handoffs (reservoir sampling) for the
+	// percentiles. 512 samples keep a node's record to a few kilobytes
+	// (about 4 KB of JSON) however long the run, and with two or more
+	// nodes the merged sample of 1,000+ still places the 99th percentile.
+	stressMaxSamples = 512
 )
+
+// StressCooldown is the least time between the end of a stress run and the
+// start of the next. A run lasts at most MaxStressSeconds; a cooldown as
+// long keeps the cluster's lock store contended at most half the time, and
+// leaves each result on the panels for a while before the next replaces it.
+const StressCooldown = time.Minute
 
 type stressRun struct {
 	ID        string    `json:"id"`
 	Seconds   int       `json:"seconds"`
 	StartedAt time.Time `json:"started_at"`
 	EndsAt    time.Time `json:"ends_at"`
-	StartedBy string    `json:"started_by"`
+	StartedBy string    `json:"started_by"` // the node
+	UserID    string    `json:"user_id"`
+	Username  string    `json:"username"`
 }
 
 // stressHold is the marker the current holder writes inside the lock; after
@@ -70,8 +83,27 @@ type stressNodeResult struct {
 	Acquisitions int64   `json:"acquisitions"`
 	Overlaps     int64   `json:"overlaps"`
 	Errors       int64   `json:"errors"`
-	Handoffs     []int64 `json:"handoffs_us"` // microseconds
+	Handoffs     []int64 `json:"handoffs_us"` // a sample, microseconds
 	Seen         int64   `json:"handoffs_seen"`
+	SumUS        int64   `json:"handoffs_sum_us"`
+	MaxUS        int64   `json:"handoffs_max_us"`
+}
+
+// addHandoff counts one handoff in the summaries and keeps it in the
+// sample with the chance reservoir sampling gives it, so the sample stays a
+// uniform one of at most stressMaxSamples whatever the run's length.
+func (r *stressNodeResult) addHandoff(handoff time.Duration, rng *rand.Rand) {
+	r.Seen++
+	us := handoff.Microseconds()
+	r.SumUS += us
+	if us > r.MaxUS {
+		r.MaxUS = us
+	}
+	if len(r.Handoffs) < stressMaxSamples {
+		r.Handoffs = append(r.Handoffs, us)
+	} else if i := rng.Int63n(r.Seen); i < stressMaxSamples {
+		r.Handoffs[i] = us
+	}
 }
 
 // StressStatus is the last stress run and every node's results merged.
@@ -80,25 +112,33 @@ type StressStatus struct {
 	Seconds   int
 	StartedAt time.Time
 	EndsAt    time.Time
+	// StartedBy is the node that took the request; By who asked.
 	StartedBy string
+	By        Actor
 	// Running until EndsAt.
 	Running bool
+	// NextStartAt is when the next run may start: StressCooldown after
+	// EndsAt.
+	NextStartAt time.Time
 	// Acquisitions per node name.
 	Acquisitions map[string]int64
-	// Handoffs is the number of handoff samples; HandoffP50 and HandoffP99
-	// are meaningful only when it is not zero.
-	Handoffs   int
-	HandoffP50 time.Duration
-	HandoffP99 time.Duration
-	Overlaps   int64
-	Errors     int64
+	// Handoffs is the number of handoffs seen; HandoffMean, HandoffMax
+	// and the percentiles (of a bounded sample of them) are meaningful
+	// only when it is not zero.
+	Handoffs    int64
+	HandoffMean time.Duration
+	HandoffMax  time.Duration
+	HandoffP50  time.Duration
+	HandoffP99  time.Duration
+	Overlaps    int64
+	Errors      int64
 }
 
 type stressDemo struct {
 	api     PluginAPI
 	self    func() nodeRecord
 	now     func() time.Time
-	publish func(kind, name string)
+	publish func(kind string)
 
 	mu     sync.Mutex
 	joined string // ID of the last run this node took part in
@@ -108,7 +148,7 @@ type stressDemo struct {
 	wake   chan struct{}
 }
 
-func newStressDemo(api PluginAPI, self func() nodeRecord, now func() time.Time, publish func(kind, name string)) *stressDemo {
+func newStressDemo(api PluginAPI, self func() nodeRecord, now func() time.Time, publish func(kind string)) *stressDemo {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &stressDemo{api: api, self: self, now: now, publish: publish, ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1)}
 }
@@ -171,8 +211,10 @@ func (d *stressDemo) check() {
 	go d.take(run)
 }
 
-// Begin records a new run of seconds and wakes the other nodes.
-func (d *stressDemo) Begin(seconds int) (stressRun, error) {
+// Begin records a new run of seconds for by and wakes the other nodes. It
+// refuses while a run is in progress (ErrStressRunning) and until
+// StressCooldown after the last one ended (ErrStressCooldown).
+func (d *stressDemo) Begin(seconds int, by Actor) (stressRun, error) {
 	now := d.now()
 	run := stressRun{
 		ID:        model.NewId(),
@@ -180,19 +222,29 @@ func (d *stressDemo) Begin(seconds int) (stressRun, error) {
 		StartedAt: now,
 		EndsAt:    now.Add(time.Duration(seconds) * time.Second),
 		StartedBy: d.self().Name,
+		UserID:    by.UserID,
+		Username:  by.Username,
 	}
-	busy := false
+	var refusal error
 	err := kvUpdateJSON(d.api, stressRunKey, 0, func(cur *stressRun) {
-		busy = cur.ID != "" && now.Before(cur.EndsAt)
-		if !busy {
+		refusal = nil
+		switch {
+		case cur.ID == "":
+		case now.Before(cur.EndsAt):
+			refusal = ErrStressRunning
+		case now.Before(cur.EndsAt.Add(StressCooldown)):
+			refusal = fmt.Errorf("%w: the next may start at %s, %v after the last ended", ErrStressCooldown,
+				cur.EndsAt.Add(StressCooldown).UTC().Format(time.RFC3339), StressCooldown)
+		}
+		if refusal == nil {
 			*cur = run
 		}
 	})
 	if err != nil {
 		return stressRun{}, err
 	}
-	if busy {
-		return stressRun{}, ErrStressRunning
+	if refusal != nil {
+		return stressRun{}, refusal
 	}
 	if err := d.api.PublishPluginClusterEvent(
 		model.PluginClusterEvent{Id: stressEventID, Data: []byte(run.ID)},
@@ -201,7 +253,7 @@ func (d *stressDemo) Begin(seconds int) (stressRun, error) {
 		// The other nodes still find the run by polling the KV store.
 		d.api.LogWarn("clusterdemo: publishing stress event failed", "err", err.Error())
 	}
-	d.publish(changeStress, run.ID)
+	d.publish(changeStress)
 	d.Wake()
 	return run, nil
 }
@@ -231,13 +283,7 @@ func (d *stressDemo) take(run stressRun) {
 			result.Errors++
 		}
 		if handoff > 0 {
-			result.Seen++
-			us := handoff.Microseconds()
-			if len(result.Handoffs) < stressMaxSamples {
-				result.Handoffs = append(result.Handoffs, us)
-			} else if i := rng.Int63n(result.Seen); i < stressMaxSamples {
-				result.Handoffs[i] = us
-			}
+			result.addHandoff(handoff, rng)
 		}
 	}
 
@@ -251,7 +297,9 @@ func (d *stressDemo) take(run stressRun) {
 	}
 	// While the run lasts, publish the counts so far every progress
 	// period, so the panel shows the run live; the final write follows.
+	var lastSave time.Time
 	save := func() {
+		lastSave = d.now()
 		mu.Lock()
 		snapshot := result
 		snapshot.Handoffs = append([]int64(nil), result.Handoffs...)
@@ -265,19 +313,29 @@ func (d *stressDemo) take(run stressRun) {
 		workers.Wait()
 		close(finished)
 	}()
-	ticker := time.NewTicker(stressProgressPeriod)
+	// The ticker only wakes the check; progressDue paces the writes.
+	ticker := time.NewTicker(stressPollPeriod)
 	defer ticker.Stop()
 	for running := true; running; {
 		select {
 		case <-finished:
 			running = false
 		case <-ticker.C:
-			save()
-			d.publish(changeStress, run.ID)
+			if progressDue(d.now(), lastSave, run.EndsAt) {
+				save()
+				d.publish(changeStress)
+			}
 		}
 	}
 	save()
-	d.publish(changeStress, run.ID)
+	d.publish(changeStress)
+}
+
+// progressDue says whether an interim result may be written at now: a
+// progress period after the last write, and a period before the run ends,
+// so the final write that follows the end is a period after it too.
+func progressDue(now, last, endsAt time.Time) bool {
+	return now.Sub(last) >= stressProgressPeriod && endsAt.Sub(now) >= stressProgressPeriod
 }
 
 // work is one worker: take the lock, check and set the marker, release,
@@ -395,10 +453,13 @@ func (d *stressDemo) status(reads *kvReads) (*StressStatus, error) {
 		StartedAt:    run.StartedAt,
 		EndsAt:       run.EndsAt,
 		StartedBy:    run.StartedBy,
+		By:           Actor{UserID: run.UserID, Username: run.Username},
 		Running:      d.now().Before(run.EndsAt),
+		NextStartAt:  run.EndsAt.Add(StressCooldown),
 		Acquisitions: map[string]int64{},
 	}
 	var samples []time.Duration
+	var sumUS int64
 	for _, res := range results {
 		if res.RunID != run.ID {
 			continue
@@ -406,11 +467,18 @@ func (d *stressDemo) status(reads *kvReads) (*StressStatus, error) {
 		out.Acquisitions[res.NodeName] += res.Acquisitions
 		out.Overlaps += res.Overlaps
 		out.Errors += res.Errors
+		out.Handoffs += res.Seen
+		sumUS += res.SumUS
+		if max := time.Duration(res.MaxUS) * time.Microsecond; max > out.HandoffMax {
+			out.HandoffMax = max
+		}
 		for _, us := range res.Handoffs {
 			samples = append(samples, time.Duration(us)*time.Microsecond)
 		}
 	}
-	out.Handoffs = len(samples)
+	if out.Handoffs > 0 {
+		out.HandoffMean = time.Duration(sumUS/out.Handoffs) * time.Microsecond
+	}
 	if len(samples) > 0 {
 		out.HandoffP50 = percentile.Of(samples, 0.50)
 		out.HandoffP99 = percentile.Of(samples, 0.99)

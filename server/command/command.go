@@ -36,7 +36,8 @@ type commandSpec struct {
 	sub      string
 	args     string // the usage of its arguments
 	help     string
-	admin    bool
+	admin    bool // needs app.CanRead
+	write    bool // changes demo state: needs app.CanWrite
 	nameArg  bool // takes a required <name>
 	secsArg  bool // takes an optional [seconds]
 	secsMin  int
@@ -50,11 +51,11 @@ var commandSpecs = []commandSpec{
 	{sub: "nodes", help: "The nodes of the cluster and whether each is alive", admin: true},
 	{sub: "locks", help: "Every lock, its kind and the node holding it", admin: true},
 	{sub: "jobs", help: "Every demo job, the node that last ran it and its next run", admin: true},
-	{sub: "lock", args: "<name> [hold-seconds]", help: "Take a demo lock on the answering node, released after hold-seconds (default 60)", admin: true,
+	{sub: "lock", args: "<name> [hold-seconds]", help: "Take a demo lock on the answering node, released after hold-seconds (default 60)", admin: true, write: true,
 		nameArg: true, secsArg: true, secsMin: app.MinHoldSeconds, secsMax: app.MaxHoldSeconds, secsDef: app.DefaultHoldSeconds, secsName: "hold-seconds"},
-	{sub: "unlock", args: "<name>", help: "Release a demo lock the answering node holds", admin: true, nameArg: true},
-	{sub: "run", args: "<job>", help: "Run a job now, on whichever node wins its lock", admin: true, nameArg: true},
-	{sub: "stress", args: "[seconds]", help: "Every node contends for one lock for a while (default 10 s, at most 60 s)", admin: true,
+	{sub: "unlock", args: "<name>", help: "Release a demo lock the answering node holds", admin: true, write: true, nameArg: true},
+	{sub: "run", args: "<job>", help: "Run a job now, on whichever node wins its lock", admin: true, write: true, nameArg: true},
+	{sub: "stress", args: "[seconds]", help: "Every node contends for one lock for a while (default 10 s, at most 60 s)", admin: true, write: true,
 		secsArg: true, secsMin: app.MinStressSeconds, secsMax: app.MaxStressSeconds, secsDef: app.DefaultStressSeconds, secsName: "seconds"},
 	{sub: "help", help: "Show what the command can do"},
 }
@@ -182,14 +183,14 @@ func helpText() string {
 		}
 		fmt.Fprintf(&b, "- `%s`: %s\n", usage, spec.help)
 	}
-	b.WriteString("\nEverything except `help` is for system admins. " + app.LockNameRule + ".\n")
+	b.WriteString("\nEverything except `help` is for system admins: it needs " + app.ReadPermissionText + "; `lock`, `unlock`, `run` and `stress` need " + app.WritePermissionText + ". " + app.LockNameRule + ".\n")
 	return b.String()
 }
 
-// Server is what the command needs of the Mattermost server: who may
-// manage the system, and a log for the failures a reply only summarises.
+// Server is what the command needs of the Mattermost server: permissions,
+// and a log for the failures a reply only summarises.
 type Server interface {
-	HasPermissionTo(userID string, permission *model.Permission) bool
+	app.PermissionChecker
 	LogError(msg string, keyValuePairs ...interface{})
 }
 
@@ -203,11 +204,18 @@ func Execute(a *app.App, server Server, userID, text, siteURL string) string {
 	if cmd.sub == "help" {
 		return helpText()
 	}
-	if !server.HasPermissionTo(userID, model.PERMISSION_MANAGE_SYSTEM) {
-		return fmt.Sprintf("Only system admins can use `/clusterdemo %s`. Try `/clusterdemo help`.", cmd.sub)
+	spec, _ := findSpec(cmd.sub)
+	if spec.write && !app.CanWrite(server, userID) {
+		return fmt.Sprintf("Only system admins can use `/clusterdemo %s`: it needs %s. Try `/clusterdemo help`.", cmd.sub, app.WritePermissionText)
+	}
+	if !app.CanRead(server, userID) {
+		return fmt.Sprintf("Only system admins can use `/clusterdemo %s`: it needs %s. Try `/clusterdemo help`.", cmd.sub, app.ReadPermissionText)
 	}
 	self := a.Self().Name
-	reply, err := run(a, cmd, self, siteURL)
+	reply, err := run(a, cmd, userID, self, siteURL)
+	if refusal, ok := refusalText(err); ok {
+		return refusal
+	}
 	if err != nil {
 		server.LogError("clusterdemo: command failed", "command", cmd.sub, "err", err.Error())
 		return fmt.Sprintf("`/clusterdemo %s` failed on node **%s**: %s", cmd.sub, self, err.Error())
@@ -215,8 +223,18 @@ func Execute(a *app.App, server Server, userID, text, siteURL string) string {
 	return reply
 }
 
-// run answers an admin's parsed command; self is the answering node.
-func run(a *app.App, cmd command, self, siteURL string) (string, error) {
+// refusalText says the refusals every change may meet (the switch, the
+// node's bounds, the stress cooldown) as a reply.
+func refusalText(err error) (string, bool) {
+	if errors.Is(err, app.ErrDemoActionsOff) || errors.Is(err, app.ErrOverLimit) || errors.Is(err, app.ErrStressCooldown) {
+		return "Refused: " + err.Error() + ".", true
+	}
+	return "", false
+}
+
+// run answers an admin's parsed command for userID; self is the answering
+// node.
+func run(a *app.App, cmd command, userID, self, siteURL string) (string, error) {
 	switch cmd.sub {
 	case "status":
 		st, err := a.Status()
@@ -243,13 +261,13 @@ func run(a *app.App, cmd command, self, siteURL string) (string, error) {
 		}
 		return answeredBy(self) + renderJobs(jobs) + dashboardLink(siteURL), nil
 	case "lock":
-		lock, err := a.AcquireLock(cmd.name, time.Duration(cmd.seconds)*time.Second, 0)
+		lock, err := a.AcquireLock(userID, cmd.name, time.Duration(cmd.seconds)*time.Second, 0)
 		if err != nil {
 			return lockRefusal(cmd.name, self, err)
 		}
 		return fmt.Sprintf("Node **%s** took lock `%s` for %d s (fencing token %d); it is released automatically.", self, cmd.name, cmd.seconds, lock.FencingToken), nil
 	case "unlock":
-		_, found, err := a.ReleaseLock(cmd.name)
+		_, found, err := a.ReleaseLock(userID, cmd.name)
 		if err != nil {
 			return lockRefusal(cmd.name, self, err)
 		}
@@ -258,7 +276,7 @@ func run(a *app.App, cmd command, self, siteURL string) (string, error) {
 		}
 		return fmt.Sprintf("Node **%s** released lock `%s`.", self, cmd.name), nil
 	case "run":
-		job, _, err := a.RunJob(cmd.name)
+		job, _, err := a.RunJob(userID, cmd.name)
 		if errors.Is(err, app.ErrWorkloadOff) {
 			return fmt.Sprintf("Cannot run `%s`: %s.", cmd.name, err.Error()), nil
 		}
@@ -267,7 +285,7 @@ func run(a *app.App, cmd command, self, siteURL string) (string, error) {
 		}
 		return fmt.Sprintf("Asked for a run of `%s` through node **%s**; it runs on whichever node wins the job lock.\n\n%s", cmd.name, self, renderJobs([]app.Job{job})), nil
 	case "stress":
-		st, err := a.StartStress(cmd.seconds)
+		st, err := a.StartStress(userID, cmd.seconds)
 		if errors.Is(err, app.ErrStressRunning) {
 			return "A stress run is already in progress; see `/clusterdemo status`.", nil
 		}

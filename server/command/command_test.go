@@ -160,6 +160,12 @@ func TestCommandReplies(t *testing.T) {
 		{a, memberUser, "/clusterdemo help", []string{"/clusterdemo lock <name> [hold-seconds]", "system admins"}},
 		{a, memberUser, "/clusterdemo status", []string{"Only system admins can use `/clusterdemo status`"}},
 		{a, memberUser, "/clusterdemo lock x", []string{"Only system admins"}},
+		// A read-only admin (sysconsole_read_plugins) may look, not change.
+		{a, apptest.ReadOnlyAdminUser, "/clusterdemo nodes", []string{"`node-a` (this node)"}},
+		{a, apptest.ReadOnlyAdminUser, "/clusterdemo lock x", []string{"Only system admins", "sysconsole_write_plugins"}},
+		{a, apptest.ReadOnlyAdminUser, "/clusterdemo stress 1", []string{"Only system admins", "sysconsole_write_plugins"}},
+		// A delegated plugin admin (sysconsole_write_plugins) may change.
+		{a, apptest.PluginAdminUser, "/clusterdemo lock delegated 5", []string{"took lock `delegated`"}},
 		{a, adminUser, "/clusterdemo bogus", []string{"unknown subcommand", Usage}},
 		{a, adminUser, "/clusterdemo lock a/b", []string{"invalid lock name", Usage}},
 		{a, adminUser, "/clusterdemo lock cmd-lock 120", []string{"Node **node-a** took lock `cmd-lock` for 120 s"}},
@@ -175,6 +181,17 @@ func TestCommandReplies(t *testing.T) {
 		{b, adminUser, "/clusterdemo stress 1", []string{"Started a 1 s stress run from node **node-b**"}},
 		{a, adminUser, "/clusterdemo stress 1", []string{"already in progress"}},
 	}
+	// Run the cases in order; then, once the run has ended, the cooldown.
+	defer func() {
+		apptest.Eventually(t, 10*time.Second, "the stress run ends", func() bool {
+			st, err := a.app.Status()
+			return err == nil && st.Stress != nil && !st.Stress.Running
+		})
+		reply := Execute(a.app, a.api, adminUser, "/clusterdemo stress 1", site)
+		if !strings.Contains(reply, "Refused: the last stress run ended too recently: the next may start at") {
+			t.Errorf("stress within the cooldown: %s", reply)
+		}
+	}()
 	for _, c := range cases {
 		reply := Execute(c.node.app, c.node.api, c.user, c.text, site)
 		for _, want := range c.want {
@@ -205,6 +222,26 @@ func startNode(t *testing.T, store *kvtest.Store, name string) *testNode {
 		Config:       cfg,
 	}))
 	return &testNode{api: api, app: a}
+}
+
+// With the demo actions switched off the command refuses every change
+// and says why, and still shows the status.
+func TestCommandRefusesChangesWhileDemoActionsAreOff(t *testing.T) {
+	n := startNode(t, kvtest.NewStore(), "node-a")
+	cfg := app.DefaultConfiguration()
+	cfg.DemoWorkload = false
+	cfg.DemoActions = false
+	if err := n.app.SetConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"/clusterdemo lock x", "/clusterdemo unlock x", "/clusterdemo run quick", "/clusterdemo stress 1"} {
+		if reply := Execute(n.app, n.api, adminUser, text, ""); !strings.Contains(reply, "Refused: demo actions are switched off in the plugin settings") {
+			t.Errorf("%q: %s", text, reply)
+		}
+	}
+	if reply := Execute(n.app, n.api, adminUser, "/clusterdemo status", ""); !strings.Contains(reply, "##### Nodes") {
+		t.Errorf("status while off: %s", reply)
+	}
 }
 
 const (

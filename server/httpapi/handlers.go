@@ -92,7 +92,7 @@ func (h *handlers) acquire(r *http.Request) (int, interface{}, error) {
 	if err := validateSeconds("wait_seconds", wait, app.MinWaitSeconds, app.MaxWaitSeconds); err != nil {
 		return 0, nil, err
 	}
-	lock, err := h.app.AcquireLock(name, time.Duration(hold)*time.Second, time.Duration(wait)*time.Second)
+	lock, err := h.app.AcquireLock(userOf(r), name, time.Duration(hold)*time.Second, time.Duration(wait)*time.Second)
 	if err != nil {
 		return 0, nil, lockRefusal(name, err)
 	}
@@ -114,6 +114,9 @@ func lockRefusal(name string, err error) error {
 	case errors.Is(err, app.ErrLockReserved), errors.Is(err, app.ErrStopping):
 		return conflict("%s", err.Error())
 	default:
+		if r := refusal(err); r != nil {
+			return r
+		}
 		return err
 	}
 	lock := lockJSONFrom(le.Lock)
@@ -126,7 +129,7 @@ func (h *handlers) release(r *http.Request) (int, interface{}, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	lock, found, err := h.app.ReleaseLock(name)
+	lock, found, err := h.app.ReleaseLock(userOf(r), name)
 	if err != nil {
 		return 0, nil, lockRefusal(name, err)
 	}
@@ -155,7 +158,7 @@ func (h *handlers) job(r *http.Request) (int, interface{}, error) {
 		return 0, nil, err
 	}
 	if !found {
-		return 0, nil, notFound("unknown job %q (the jobs are %v)", name, app.DemoJobNames)
+		return 0, nil, notFound("unknown job; the jobs are %v", app.DemoJobNames)
 	}
 	out := jobJSONFrom(job)
 	runs := make([]runJSON, 0, len(history))
@@ -168,12 +171,15 @@ func (h *handlers) job(r *http.Request) (int, interface{}, error) {
 
 func (h *handlers) runJob(r *http.Request) (int, interface{}, error) {
 	name := mux.Vars(r)["name"]
-	job, found, err := h.app.RunJob(name)
+	job, found, err := h.app.RunJob(userOf(r), name)
 	if !found && err == nil {
-		return 0, nil, notFound("unknown job %q (the jobs are %v)", name, app.DemoJobNames)
+		return 0, nil, notFound("unknown job; the jobs are %v", app.DemoJobNames)
 	}
 	if errors.Is(err, app.ErrWorkloadOff) {
 		return 0, nil, conflict("cannot run job %q: %s", name, err.Error())
+	}
+	if err := refusal(err); err != nil {
+		return 0, nil, err
 	}
 	if err != nil {
 		return 0, nil, err
@@ -197,14 +203,34 @@ func (h *handlers) stress(r *http.Request) (int, interface{}, error) {
 	if err := validateSeconds("seconds", seconds, app.MinStressSeconds, app.MaxStressSeconds); err != nil {
 		return 0, nil, err
 	}
-	st, err := h.app.StartStress(seconds)
+	st, err := h.app.StartStress(userOf(r), seconds)
 	if errors.Is(err, app.ErrStressRunning) {
 		return 0, nil, conflict("%s", err.Error())
+	}
+	if err := refusal(err); err != nil {
+		return 0, nil, err
 	}
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusAccepted, stressJSONFrom(st), nil
+}
+
+// userOf is the user Mattermost vouches for (the access check has made
+// sure there is one).
+func userOf(r *http.Request) string { return r.Header.Get("Mattermost-User-ID") }
+
+// refusal says the refusals every change may meet: 403 while the demo
+// actions are switched off, 429 past this node's bounds or within the
+// stress cooldown; nil for any other error.
+func refusal(err error) error {
+	switch {
+	case errors.Is(err, app.ErrDemoActionsOff):
+		return Errorf(http.StatusForbidden, "%s", err.Error())
+	case errors.Is(err, app.ErrOverLimit), errors.Is(err, app.ErrStressCooldown):
+		return Errorf(http.StatusTooManyRequests, "%s", err.Error())
+	}
+	return nil
 }
 
 // validateSeconds checks an integer field against its range.

@@ -95,7 +95,7 @@ func TestWorkloadOffClosesJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range app.DemoJobNames {
-		if _, _, err := a.app.RunJob(name); !errors.Is(err, app.ErrWorkloadOff) {
+		if _, _, err := a.app.RunJob(adminUser, name); !errors.Is(err, app.ErrWorkloadOff) {
 			t.Errorf("run %s with the workload off: %v, want ErrWorkloadOff", name, err)
 		}
 	}

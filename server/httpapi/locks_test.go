@@ -112,7 +112,7 @@ func TestStopReleasesHeldLocks(t *testing.T) {
 		b.doJSON(t, "POST", "/api/v1/locks/"+name+"/acquire", `{"hold_seconds": 1}`, http.StatusOK, nil)
 	}
 	// A stopped node refuses new locks rather than taking one it would leak.
-	if _, err := a.app.AcquireLock("three", time.Second, 0); !errors.Is(err, app.ErrStopping) {
+	if _, err := a.app.AcquireLock(adminUser, "three", time.Second, 0); !errors.Is(err, app.ErrStopping) {
 		t.Errorf("acquire after stop: %v, want ErrStopping", err)
 	}
 }

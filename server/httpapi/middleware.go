@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 
 	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/server/app"
 )
 
 // maxBodyBytes caps every request body; a larger one is refused with 413
@@ -15,9 +17,8 @@ import (
 const maxBodyBytes = 64 << 10
 
 // requireAccess: 401 without a logged-in user, then the route's access rule
-// (see Access); system admins are those who may manage the system.
-// Mattermost sets Mattermost-User-ID only for a valid session and strips any
-// value a client sends.
+// (see Access). Mattermost sets Mattermost-User-ID only for a valid session
+// and strips any value a client sends.
 func requireAccess(server Server, rule Access, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		userID := r.Header.Get("Mattermost-User-ID")
@@ -25,7 +26,22 @@ func requireAccess(server Server, rule Access, next http.HandlerFunc) http.Handl
 			writeError(w, Errorf(http.StatusUnauthorized, "not logged in"))
 			return
 		}
-		if rule == LoggedIn || server.HasPermissionTo(userID, model.PERMISSION_MANAGE_SYSTEM) {
+		var allowed bool
+		var refusal string
+		switch rule {
+		case LoggedIn:
+			allowed = true
+		case Read, AdminPage:
+			allowed = app.CanRead(server, userID)
+			refusal = "reading the cluster status needs " + app.ReadPermissionText
+		case Write:
+			allowed = app.CanWrite(server, userID)
+			refusal = "changing demo locks, jobs or stress runs needs " + app.WritePermissionText
+		default: // AdminOnly, and any rule unknown here: the strictest
+			allowed = server.HasPermissionTo(userID, model.PERMISSION_MANAGE_SYSTEM)
+			refusal = "only system admins may use this route"
+		}
+		if allowed {
 			next(w, r)
 			return
 		}
@@ -33,7 +49,7 @@ func requireAccess(server Server, rule Access, next http.HandlerFunc) http.Handl
 			next(forbiddenPage{w}, r)
 			return
 		}
-		writeError(w, Errorf(http.StatusForbidden, "only system admins may use the cluster status API"))
+		writeError(w, Errorf(http.StatusForbidden, "%s", refusal))
 	}
 }
 

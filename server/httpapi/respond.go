@@ -60,6 +60,9 @@ func writeJSON(w http.ResponseWriter, status int, body interface{}) {
 		data, _ = json.Marshal(errorJSON{Error: "encoding response: " + err.Error()})
 	}
 	w.Header().Set("Content-Type", "application/json")
+	// nosniff: a browser must never read an answer (which may quote a lock
+	// name) as HTML or script.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(data)

@@ -48,10 +48,29 @@ var adminExamples = map[string]func(t *testing.T, n *testNode) (path, body strin
 	"GET /dashboard.js":            func(*testing.T, *testNode) (string, string) { return "/dashboard.js", "" },
 }
 
-// TestEveryRouteChecksAccess walks the route table: without a user every
-// route answers 401; a non-admin gets 403 from every adminOnly route, the
-// page with status 403 from an adminPage, and the script from a loggedIn one;
-// an admin succeeds everywhere.
+// roles are the users the access test walks, from none to a system admin.
+var roles = []struct {
+	name, user string
+	read       bool // may see the status (sysconsole_read_plugins or manage_system)
+	write      bool // may change demo state (sysconsole_write_plugins or manage_system)
+	admin      bool // manage_system
+}{
+	{"no user", "", false, false, false},
+	{"member", memberUser, false, false, false},
+	{"read-only admin", apptest.ReadOnlyAdminUser, true, false, false},
+	{"plugin admin", apptest.PluginAdminUser, true, true, false},
+	{"system admin", adminUser, true, true, true},
+}
+
+// TestEveryRouteChecksAccess walks the route table for every role: without
+// a user every route answers 401; Read routes (and the AdminPage) serve
+// whoever may read the System Console's plugin pages, Write routes only
+// whoever may change them, AdminOnly routes only system admins, and every
+// refused request gets a 403 with a JSON error (the AdminPage: the page,
+// with status 403). Each allowed request runs on a fresh node, so one
+// role's lock or stress run cannot refuse the next. Catches a route that
+// checks only manage_system (the read-only admin is refused) or only the
+// read permission on a write (the read-only admin gets through).
 func TestEveryRouteChecksAccess(t *testing.T) {
 	cfg := app.DefaultConfiguration() // jobs scheduled, so "run" has a job to run
 	// An extra route, as the benchmark harness adds, must pass the same
@@ -59,7 +78,6 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 	extra := Route{Method: http.MethodGet, Path: "/api/v1/extra", Access: AdminOnly, JSON: func(*http.Request) (int, interface{}, error) {
 		return http.StatusOK, map[string]string{}, nil
 	}}
-	n := startNode(t, kvtest.NewStore(), "node-a", cfg, extra)
 	for _, rt := range append(routes(&handlers{}), extra) {
 		key := rt.Method + " " + rt.Path
 		t.Run(key, func(t *testing.T) {
@@ -67,44 +85,58 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 			if !ok && key != "GET /api/v1/extra" {
 				t.Fatalf("route %s has no admin example in adminExamples; add one", key)
 			}
-			if strings.HasPrefix(rt.Path, "/api/") && rt.Access != AdminOnly {
-				t.Errorf("API route %s must be adminOnly: every status route is for system admins", key)
-			}
-			path := pathFor(rt, "some-lock")
-
-			rec := n.do(t, "", rt.Method, path, "")
-			if rec.Code != http.StatusUnauthorized {
-				t.Errorf("no user: status %d, want 401", rec.Code)
-			}
-			assertErrorBody(t, rec.Body.Bytes())
-
-			rec = n.do(t, memberUser, rt.Method, path, "")
-			switch rt.Access {
-			case AdminOnly:
-				if rec.Code != http.StatusForbidden {
-					t.Errorf("non-admin: status %d, want 403", rec.Code)
+			if strings.HasPrefix(rt.Path, "/api/") {
+				want := Read
+				if rt.Method != http.MethodGet {
+					want = Write
 				}
-				assertErrorBody(t, rec.Body.Bytes())
-			case AdminPage:
-				if rec.Code != http.StatusForbidden || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
-					t.Errorf("non-admin: status %d, %s; want 403 with the page", rec.Code, rec.Header().Get("Content-Type"))
+				if rt.Path != extra.Path && rt.Access != want {
+					t.Errorf("API route %s has access %d, want %d: reads are Read, changes are Write", key, rt.Access, want)
 				}
-			case LoggedIn:
-				if rec.Code != http.StatusOK {
-					t.Errorf("non-admin: status %d, want 200", rec.Code)
+			}
+			for _, role := range roles {
+				var allowed bool
+				switch rt.Access {
+				case LoggedIn:
+					allowed = role.user != ""
+				case Read, AdminPage:
+					allowed = role.read
+				case Write:
+					allowed = role.write
+				case AdminOnly:
+					allowed = role.admin
+				default:
+					t.Fatalf("route has unknown access rule %d", rt.Access)
 				}
-			default:
-				t.Errorf("route has unknown access rule %d", rt.Access)
-			}
-
-			if !ok {
-				// The extra route: its refusals are what this test is about.
-				return
-			}
-			path, body := example(t, n)
-			rec = n.do(t, adminUser, rt.Method, path, body)
-			if rec.Code < 200 || rec.Code > 299 {
-				t.Errorf("admin %s %s: status %d, want 2xx; body %s", rt.Method, path, rec.Code, rec.Body.String())
+				n := startNode(t, kvtest.NewStore(), "node-a", cfg, extra)
+				path, body := pathFor(rt, "some-lock"), ""
+				if allowed && ok {
+					path, body = example(t, n)
+				}
+				rec := n.do(t, role.user, rt.Method, path, body)
+				switch {
+				case role.user == "":
+					if rec.Code != http.StatusUnauthorized {
+						t.Errorf("%s: status %d, want 401", role.name, rec.Code)
+					}
+					assertErrorBody(t, rec.Body.Bytes())
+				case allowed:
+					if rec.Code < 200 || rec.Code > 299 {
+						t.Errorf("%s %s %s: status %d, want 2xx; body %s", role.name, rt.Method, path, rec.Code, rec.Body.String())
+					}
+				case rt.Access == AdminPage:
+					if rec.Code != http.StatusForbidden || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+						t.Errorf("%s: status %d, %s; want 403 with the page", role.name, rec.Code, rec.Header().Get("Content-Type"))
+					}
+				default:
+					if rec.Code != http.StatusForbidden {
+						t.Errorf("%s: status %d, want 403", role.name, rec.Code)
+					}
+					assertErrorBody(t, rec.Body.Bytes())
+				}
+				if got := rec.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+					t.Errorf("%s: X-Content-Type-Options %q, want nosniff", role.name, got)
+				}
 			}
 		})
 	}
@@ -206,15 +238,22 @@ func TestUnknownLockAndJobAre404(t *testing.T) {
 	for _, c := range []struct{ method, path string }{
 		{"GET", "/api/v1/locks/never-used"},
 		{"POST", "/api/v1/locks/never-used/release"},
-		{"GET", "/api/v1/jobs/nope"},
-		{"POST", "/api/v1/jobs/nope/run"},
-		{"GET", "/api/v1/no-such-route"},
+		{"GET", "/api/v1/jobs/nope%3Cscript%3E"},
+		{"POST", "/api/v1/jobs/nope%3Cscript%3E/run"},
+		{"GET", "/api/v1/no-such-route%3Cscript%3E"},
 	} {
 		rec := n.do(t, adminUser, c.method, c.path, "")
 		if rec.Code != http.StatusNotFound {
 			t.Errorf("%s %s: status %d, want 404; %s", c.method, c.path, rec.Code, rec.Body.String())
 		}
 		assertErrorBody(t, rec.Body.Bytes())
+		// A 404 names no raw input: only a lock name that passed the
+		// lock-name rule may be quoted.
+		for _, raw := range []string{"nope", "script", "no-such-route"} {
+			if strings.Contains(rec.Body.String(), raw) {
+				t.Errorf("%s %s: the 404 echoes the request: %s", c.method, c.path, rec.Body.String())
+			}
+		}
 	}
 }
 
@@ -237,6 +276,16 @@ func TestDashboardPageAndScript(t *testing.T) {
 	rec := n.do(t, adminUser, "GET", "/dashboard", "")
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("dashboard: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	// Scripts only from the plugin's own origin: no inline script, no eval.
+	csp := rec.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "script-src 'self';", "frame-ancestors 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("dashboard CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-eval") || strings.Count(csp, "unsafe-inline") != 1 || !strings.Contains(csp, "style-src 'self' 'unsafe-inline'") {
+		t.Errorf("dashboard CSP %q allows more than inline styles", csp)
 	}
 	for _, want := range []string{`<div id="root"></div>`, `<script src="dashboard.js"></script>`} {
 		if !strings.Contains(rec.Body.String(), want) {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
-	"github.com/mattermost/mattermost-server/v5/model"
 
 	"github.com/clusterdemo/clusterdemo/server/app"
 )
@@ -35,22 +34,28 @@ type JSONHandler func(r *http.Request) (status int, body interface{}, err error)
 type Access int
 
 const (
-	// AdminOnly: system admins; everyone else gets 401 or 403 with a JSON
-	// error. Every route that shows or changes cluster state is AdminOnly.
+	// AdminOnly: system admins (manage_system); everyone else gets 401 or
+	// 403 with a JSON error. The benchmark harness's routes use it.
 	AdminOnly Access = iota
-	// AdminPage: a page for system admins that holds no data itself. Other
+	// Read: users who may read the System Console's plugin pages (see
+	// app.CanRead). Every route that shows cluster state.
+	Read
+	// Write: users who may change plugin settings (see app.CanWrite).
+	// Every route that changes demo state.
+	Write
+	// AdminPage: a page for Read users that holds no data itself. Other
 	// logged-in users get the same page with status 403, so the panel in it
-	// explains the refusal in its own words when its AdminOnly API calls
-	// are refused, instead of the browser showing a raw JSON error.
+	// explains the refusal in its own words when its API calls are refused,
+	// instead of the browser showing a raw JSON error.
 	AdminPage
 	// LoggedIn: any logged-in user; for static code that holds no data.
 	LoggedIn
 )
 
-// Server is what the router needs of the Mattermost server: who may manage
-// the system, and a log for unexpected errors.
+// Server is what the router needs of the Mattermost server: permissions,
+// and a log for unexpected errors.
 type Server interface {
-	HasPermissionTo(userID string, permission *model.Permission) bool
+	app.PermissionChecker
 	LogError(msg string, keyValuePairs ...interface{})
 }
 
@@ -68,19 +73,19 @@ type Options struct {
 // routes is the released plugin's table.
 func routes(h *handlers) []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/api/v1/status", Access: AdminOnly, JSON: h.status},
-		{Method: http.MethodGet, Path: "/api/v1/nodes", Access: AdminOnly, JSON: h.nodes},
-		{Method: http.MethodGet, Path: "/api/v1/locks", Access: AdminOnly, JSON: h.locks},
+		{Method: http.MethodGet, Path: "/api/v1/status", Access: Read, JSON: h.status},
+		{Method: http.MethodGet, Path: "/api/v1/nodes", Access: Read, JSON: h.nodes},
+		{Method: http.MethodGet, Path: "/api/v1/locks", Access: Read, JSON: h.locks},
 		// Lock names match anything here, slashes included, so that a bad
 		// name gets a 400 naming the rule rather than a bare 404. The
 		// acquire and release routes come first so they win over GET.
-		{Method: http.MethodPost, Path: "/api/v1/locks/{name:.*}/acquire", Access: AdminOnly, JSON: h.acquire},
-		{Method: http.MethodPost, Path: "/api/v1/locks/{name:.*}/release", Access: AdminOnly, JSON: h.release},
-		{Method: http.MethodGet, Path: "/api/v1/locks/{name:.*}", Access: AdminOnly, JSON: h.lock},
-		{Method: http.MethodGet, Path: "/api/v1/jobs", Access: AdminOnly, JSON: h.jobs},
-		{Method: http.MethodGet, Path: "/api/v1/jobs/{name}", Access: AdminOnly, JSON: h.job},
-		{Method: http.MethodPost, Path: "/api/v1/jobs/{name}/run", Access: AdminOnly, JSON: h.runJob},
-		{Method: http.MethodPost, Path: "/api/v1/stress", Access: AdminOnly, JSON: h.stress},
+		{Method: http.MethodPost, Path: "/api/v1/locks/{name:.*}/acquire", Access: Write, JSON: h.acquire},
+		{Method: http.MethodPost, Path: "/api/v1/locks/{name:.*}/release", Access: Write, JSON: h.release},
+		{Method: http.MethodGet, Path: "/api/v1/locks/{name:.*}", Access: Read, JSON: h.lock},
+		{Method: http.MethodGet, Path: "/api/v1/jobs", Access: Read, JSON: h.jobs},
+		{Method: http.MethodGet, Path: "/api/v1/jobs/{name}", Access: Read, JSON: h.job},
+		{Method: http.MethodPost, Path: "/api/v1/jobs/{name}/run", Access: Write, JSON: h.runJob},
+		{Method: http.MethodPost, Path: "/api/v1/stress", Access: Write, JSON: h.stress},
 		{Method: http.MethodGet, Path: "/dashboard", Access: AdminPage, Page: h.dashboardPage},
 		{Method: http.MethodGet, Path: "/dashboard.js", Access: LoggedIn, Page: h.dashboardScript},
 	}
@@ -101,10 +106,11 @@ func New(o Options) http.Handler {
 		router.Handle(rt.Path, recoverPanics(o.Server, limitBody(requireAccess(o.Server, rt.Access, handler)))).Methods(rt.Method)
 	}
 	router.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, Errorf(http.StatusNotFound, "no such route: %s %s", r.Method, r.URL.Path))
+		// The path is not echoed: an answer should not repeat raw input.
+		writeError(w, Errorf(http.StatusNotFound, "no such route; the API is under /api/v1 (see the README)"))
 	})
 	router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, Errorf(http.StatusMethodNotAllowed, "method %s not allowed on %s", r.Method, r.URL.Path))
+		writeError(w, Errorf(http.StatusMethodNotAllowed, "this route does not take that method"))
 	})
 	return router
 }

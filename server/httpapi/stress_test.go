@@ -2,8 +2,11 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/clusterdemo/clusterdemo/server/app"
 
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
@@ -45,8 +48,18 @@ func TestStressRunAcrossNodes(t *testing.T) {
 	if st.HandoffP50MS == nil || st.HandoffP99MS == nil || *st.HandoffP50MS > *st.HandoffP99MS || *st.HandoffP50MS < 0 {
 		t.Errorf("handoff p50 %v p99 %v", st.HandoffP50MS, st.HandoffP99MS)
 	}
-	// A new run may start once the last one ended.
-	b.doJSON(t, "POST", "/api/v1/stress", `{"seconds": 1}`, http.StatusAccepted, nil)
+	if st.StartedByUser == nil || st.StartedByUser.UserID != adminUser || st.StartedByUser.Username == nil || *st.StartedByUser.Username != "sysadmin" {
+		t.Errorf("started_by_user %+v, want the admin who started it", st.StartedByUser)
+	}
+	// No new run until the cooldown after the last one has passed: a 429
+	// that says when.
+	rec := b.do(t, adminUser, "POST", "/api/v1/stress", `{"seconds": 1}`)
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "next may start at") {
+		t.Errorf("a run right after the last: %d %s, want 429 naming the next start", rec.Code, rec.Body.String())
+	}
+	if st.NextStartAt == nil || *st.NextStartAt != *wireTime(mustTime(t, *st.EndsAt).Add(app.StressCooldown)) {
+		t.Errorf("next_start_at %v, want ends_at + the cooldown", st.NextStartAt)
+	}
 }
 
 // A running stress run shows its counts so far, not only at the end.
@@ -61,4 +74,13 @@ func TestStressRunShowsProgressWhileRunning(t *testing.T) {
 	if status.Stress.FinishedAt != nil {
 		t.Errorf("running run has finished_at %v", *status.Stress.FinishedAt)
 	}
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
 }

@@ -72,6 +72,11 @@ type jobJSON struct {
 	LastError      *string `json:"last_error"`
 	Runs           int64   `json:"runs"`
 	NextRunAt      *string `json:"next_run_at"`
+	// Lock is the lock the job runs under.
+	Lock string `json:"lock"`
+	// RunRequested is the last run someone asked for on demand, within a
+	// day; null if none.
+	RunRequested *runRequestJSON `json:"run_requested"`
 	// History is only present on GET /jobs/{name}.
 	History *[]runJSON `json:"history,omitempty"`
 }
@@ -86,28 +91,70 @@ type runJSON struct {
 }
 
 type statusJSON struct {
-	Node        nodeJSON    `json:"node"`
-	Nodes       []nodeJSON  `json:"nodes"`
-	Locks       []lockJSON  `json:"locks"`
-	Jobs        []jobJSON   `json:"jobs"`
-	Stress      *stressJSON `json:"stress"`
-	GeneratedAt *string     `json:"generated_at"`
+	Node     nodeJSON     `json:"node"`
+	Nodes    []nodeJSON   `json:"nodes"`
+	Locks    []lockJSON   `json:"locks"`
+	Jobs     []jobJSON    `json:"jobs"`
+	Stress   *stressJSON  `json:"stress"`
+	Settings settingsJSON `json:"settings"`
+	// DemoActionsEnabled is false while the DemoActions setting is off;
+	// DemoActionsDisabledReason then says so in a sentence, else null.
+	DemoActionsEnabled        bool    `json:"demo_actions_enabled"`
+	DemoActionsDisabledReason *string `json:"demo_actions_disabled_reason"`
+	GeneratedAt               *string `json:"generated_at"`
 }
 
 type stressJSON struct {
-	ID           string           `json:"id"`
-	Seconds      int              `json:"seconds"`
-	StartedAt    *string          `json:"started_at"`
-	EndsAt       *string          `json:"ends_at"`
-	FinishedAt   *string          `json:"finished_at"` // ends_at once the run is over, null while running
-	StartedBy    string           `json:"started_by"`
-	Running      bool             `json:"running"`
-	Acquisitions map[string]int64 `json:"acquisitions"`
-	HandoffP50MS *float64         `json:"handoff_p50_ms"`
-	HandoffP99MS *float64         `json:"handoff_p99_ms"`
-	Overlaps     int64            `json:"overlaps"`
-	OverlapSeen  bool             `json:"overlap_seen"`
-	Errors       int64            `json:"errors"`
+	ID         string  `json:"id"`
+	Seconds    int     `json:"seconds"`
+	StartedAt  *string `json:"started_at"`
+	EndsAt     *string `json:"ends_at"`
+	FinishedAt *string `json:"finished_at"` // ends_at once the run is over, null while running
+	StartedBy  string  `json:"started_by"`  // the node
+	// StartedByUser is who started it; null for a run recorded before
+	// runs named their user.
+	StartedByUser *userJSON `json:"started_by_user"`
+	// NextStartAt is the earliest start of the next run (the cooldown).
+	NextStartAt *string `json:"next_start_at"`
+	Running     bool    `json:"running"`
+	// Handoffs seen in all, and their mean and maximum; the percentiles
+	// are of a bounded sample of them.
+	HandoffsSeen  int64            `json:"handoffs_seen"`
+	HandoffMeanMS *float64         `json:"handoff_mean_ms"`
+	HandoffMaxMS  *float64         `json:"handoff_max_ms"`
+	Acquisitions  map[string]int64 `json:"acquisitions"`
+	HandoffP50MS  *float64         `json:"handoff_p50_ms"`
+	HandoffP99MS  *float64         `json:"handoff_p99_ms"`
+	Overlaps      int64            `json:"overlaps"`
+	OverlapSeen   bool             `json:"overlap_seen"`
+	Errors        int64            `json:"errors"`
+}
+
+// userJSON is who did something.
+type userJSON struct {
+	UserID   string  `json:"user_id"`
+	Username *string `json:"username"`
+}
+
+type runRequestJSON struct {
+	userJSON
+	At   *string `json:"at"`
+	Node string  `json:"node"`
+}
+
+// settingsJSON is what the answering node runs with: running is keyed as
+// plugin.json's settings; refused is the last saved settings the plugin
+// refused (null once a save is accepted).
+type settingsJSON struct {
+	Running map[string]interface{} `json:"running"`
+	Refused *refusalJSON           `json:"refused"`
+}
+
+type refusalJSON struct {
+	Key    string      `json:"key"`
+	Value  interface{} `json:"value"`
+	Reason string      `json:"reason"`
+	At     *string     `json:"at"`
 }
 
 type errorJSON struct {
@@ -171,6 +218,10 @@ func jobJSONFrom(j app.Job) jobJSON {
 		Runs:           j.Runs,
 		NextRunAt:      wireTime(j.NextRunAt),
 	}
+	out.Lock = j.Lock
+	if r := j.RunRequest; r != nil {
+		out.RunRequested = &runRequestJSON{userJSON: userJSONFrom(r.By), At: wireTime(r.At), Node: r.Node}
+	}
 	if j.Running {
 		out.RunningOn = wireString(j.RunningOn)
 	}
@@ -213,9 +264,36 @@ func stressJSONFrom(st *app.StressStatus) *stressJSON {
 	if !st.Running {
 		out.FinishedAt = out.EndsAt
 	}
+	if st.By.UserID != "" {
+		by := userJSONFrom(st.By)
+		out.StartedByUser = &by
+	}
+	out.NextStartAt = wireTime(st.NextStartAt)
+	out.HandoffsSeen = st.Handoffs
 	if st.Handoffs > 0 {
 		out.HandoffP50MS = wireMillisFraction(st.HandoffP50)
 		out.HandoffP99MS = wireMillisFraction(st.HandoffP99)
+		out.HandoffMeanMS = wireMillisFraction(st.HandoffMean)
+		out.HandoffMaxMS = wireMillisFraction(st.HandoffMax)
+	}
+	return out
+}
+
+func userJSONFrom(a app.Actor) userJSON {
+	return userJSON{UserID: a.UserID, Username: wireString(a.Username)}
+}
+
+// demoActionsOffReason is the sentence the panel shows while the demo
+// actions are switched off.
+const demoActionsOffReason = "Switched off in the plugin settings (Demo actions)."
+
+func settingsJSONFrom(s app.Settings) settingsJSON {
+	out := settingsJSON{Running: make(map[string]interface{}, len(s.Running))}
+	for _, v := range s.Running {
+		out.Running[v.Key] = v.Value
+	}
+	if r := s.Refused; r != nil {
+		out.Refused = &refusalJSON{Key: r.Key, Value: r.Value, Reason: r.Reason, At: wireTime(r.At)}
 	}
 	return out
 }
@@ -233,7 +311,14 @@ func statusJSONFrom(st app.Status) statusJSON {
 		Locks:       locksJSONFrom(st.Locks),
 		Jobs:        make([]jobJSON, 0, len(st.Jobs)),
 		Stress:      stressJSONFrom(st.Stress),
+		Settings:    settingsJSONFrom(st.Settings),
 		GeneratedAt: wireTime(st.GeneratedAt),
+
+		DemoActionsEnabled: st.Settings.DemoActions,
+	}
+	if !st.Settings.DemoActions {
+		reason := demoActionsOffReason
+		out.DemoActionsDisabledReason = &reason
 	}
 	for _, j := range st.Jobs {
 		out.Jobs = append(out.Jobs, jobJSONFrom(j))

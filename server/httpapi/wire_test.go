@@ -20,11 +20,12 @@ var (
 	nodeFields  = []string{"id", "name", "started_at", "last_seen_at", "alive", "self", "version"}
 	nodeExtra   = []string{"server_version"}
 	lockFields  = []string{"name", "held", "holder_id", "holder_name", "acquired_at", "expires_at", "fencing_token", "kind"}
-	jobFields   = []string{"name", "interval_ms", "running", "running_on", "last_started_at", "last_finished_at", "last_node", "last_duration_ms", "last_error", "runs", "next_run_at"}
+	jobFields   = []string{"name", "interval_ms", "running", "running_on", "last_started_at", "last_finished_at", "last_node", "last_duration_ms", "last_error", "runs", "next_run_at", "lock", "run_requested"}
 	runFields   = []string{"node", "started_at", "duration_ms", "error"}
 	runExtra    = []string{"summary"}
-	statusKeys  = []string{"node", "nodes", "locks", "jobs", "generated_at", "stress"}
-	stressField = []string{"id", "seconds", "started_at", "ends_at", "finished_at", "started_by", "running", "acquisitions", "handoff_p50_ms", "handoff_p99_ms", "overlaps", "overlap_seen", "errors"}
+	statusKeys  = []string{"node", "nodes", "locks", "jobs", "generated_at", "stress", "settings", "demo_actions_enabled", "demo_actions_disabled_reason"}
+	stressField = []string{"id", "seconds", "started_at", "ends_at", "finished_at", "started_by", "running", "acquisitions", "handoff_p50_ms", "handoff_p99_ms", "overlaps", "overlap_seen", "errors",
+		"started_by_user", "next_start_at", "handoffs_seen", "handoff_mean_ms", "handoff_max_ms"}
 )
 
 func keysOf(m map[string]interface{}) []string {

@@ -29,8 +29,11 @@ type Plugin struct {
 
 	mu     sync.RWMutex
 	config *app.Configuration
-	app    *app.App
-	router http.Handler
+	// refused is the last saved settings OnConfigurationChange refused;
+	// nil once a save is accepted.
+	refused *app.Refusal
+	app     *app.App
+	router  http.Handler
 }
 
 // Host is what extra routes may use of the active plugin: the server's
@@ -68,15 +71,28 @@ func (p *Plugin) active() (*app.App, http.Handler) {
 }
 
 // OnConfigurationChange validates the settings. An invalid value is
-// refused with an error naming it, and the previous configuration stays.
+// refused with an error naming it, and the previous configuration stays
+// (the defaults, when the plugin starts with it). Mattermost 5.39 has by
+// then saved the value, and only logs the error this returns (on
+// activation, only to the plugin's stderr), so the refusal is also kept
+// for the status answer: the panel says which value was refused and why.
 func (p *Plugin) OnConfigurationChange() error {
 	cfg, err := app.ParseConfiguration(p.API.GetPluginConfig())
 	if err != nil {
 		p.API.LogError("clusterdemo: refusing invalid configuration; keeping the previous one", "err", err.Error())
+		refused := app.RefusalFrom(err, time.Now())
+		p.mu.Lock()
+		p.refused = refused
+		a := p.app
+		p.mu.Unlock()
+		if a != nil {
+			a.RefuseConfig(refused)
+		}
 		return fmt.Errorf("invalid clusterdemo configuration, keeping the previous one: %w", err)
 	}
 	p.mu.Lock()
 	p.config = cfg
+	p.refused = nil
 	a := p.app
 	p.mu.Unlock()
 	if a != nil {
@@ -89,15 +105,18 @@ func (p *Plugin) OnConfigurationChange() error {
 // slash command.
 func (p *Plugin) OnActivate() error {
 	p.mu.RLock()
-	cfg := p.config
+	cfg, refused := p.config, p.refused
 	p.mu.RUnlock()
 	bundle, err := p.API.GetBundlePath()
 	if err != nil {
 		return fmt.Errorf("finding the plugin bundle: %w", err)
 	}
 	server := p.API.GetConfig()
+	// One bounded API per activation, for the application and the extra
+	// routes alike (see limitedAPI).
+	api := newLimitedAPI(p.API, maxKVCallsInFlight)
 	a := app.New(app.Options{
-		API: p.API,
+		API: api,
 		Self: app.Node{
 			ID:            model.NewId(),
 			Name:          app.NodeName(stringValue(server.ClusterSettings.OverrideHostname), stringValue(server.ServiceSettings.ListenAddress)),
@@ -105,9 +124,10 @@ func (p *Plugin) OnActivate() error {
 			Version:       app.Manifest.Version,
 			ServerVersion: p.API.GetServerVersion(),
 		},
-		EnsureBot:    func() (string, error) { return p.Helpers.EnsureBot(app.DigestBot) },
+		EnsureBot:    p.botEnsurer(),
 		RenderDigest: command.DigestMessage,
 		Config:       cfg,
+		Refused:      refused,
 	})
 	if err := a.Start(); err != nil {
 		return fmt.Errorf("starting clusterdemo: %w", err)
@@ -119,7 +139,7 @@ func (p *Plugin) OnActivate() error {
 	var extra []httpapi.Route
 	if p.extraRoutes != nil {
 		self := a.Self()
-		extra = p.extraRoutes(Host{API: p.API, Node: cluster.Node{ID: self.ID, Name: self.Name}, Context: a.Context()})
+		extra = p.extraRoutes(Host{API: api, Node: cluster.Node{ID: self.ID, Name: self.Name}, Context: a.Context()})
 	}
 	router := httpapi.New(httpapi.Options{App: a, Server: p.API, Bundle: bundle, Extra: extra})
 	p.mu.Lock()
@@ -182,6 +202,27 @@ func (p *Plugin) OnPluginClusterEvent(_ *plugin.Context, ev model.PluginClusterE
 	}()
 	if a, _ := p.active(); a != nil {
 		a.HandleClusterEvent(ev)
+	}
+}
+
+// botEnsurer returns the digest's EnsureBot for one activation. The first
+// successful call also sets the bot's profile image from the bundle; the
+// helpers would otherwise upload it again on every digest post.
+func (p *Plugin) botEnsurer() func() (string, error) {
+	var mu sync.Mutex
+	imageSet := false
+	return func() (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		var options []plugin.EnsureBotOption
+		if !imageSet {
+			options = append(options, plugin.ProfileImagePath(app.DigestBotImage))
+		}
+		id, err := p.Helpers.EnsureBot(app.DigestBot, options...)
+		if err == nil {
+			imageSet = true
+		}
+		return id, err
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ type hooksAPI struct {
 	bundle   string
 	host     string // ClusterSettings.OverrideHostname
 	commands []*model.Command
+	settings map[string]interface{} // nil: the demo jobs off
 }
 
 func newHooksAPI(t *testing.T, store *kvtest.Store, host string) *hooksAPI {
@@ -43,6 +45,10 @@ func (a *hooksAPI) KVList(page, perPage int) ([]string, *model.AppError) {
 }
 func (a *hooksAPI) LogError(msg string, kv ...interface{}) { a.kv.LogError(msg, kv...) }
 func (a *hooksAPI) LogWarn(msg string, kv ...interface{})  { a.kv.LogWarn(msg, kv...) }
+func (a *hooksAPI) LogInfo(msg string, kv ...interface{})  { a.kv.LogInfo(msg, kv...) }
+func (a *hooksAPI) GetUser(userID string) (*model.User, *model.AppError) {
+	return a.kv.GetUser(userID)
+}
 func (a *hooksAPI) HasPermissionTo(userID string, p *model.Permission) bool {
 	return a.kv.HasPermissionTo(userID, p)
 }
@@ -56,6 +62,9 @@ func (a *hooksAPI) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 	return a.kv.CreatePost(post)
 }
 func (a *hooksAPI) GetPluginConfig() map[string]interface{} {
+	if a.settings != nil {
+		return a.settings
+	}
 	return map[string]interface{}{"DemoWorkload": false}
 }
 func (a *hooksAPI) GetBundlePath() (string, error) { return a.bundle, nil }
@@ -217,5 +226,108 @@ func TestOnConfigurationChangeKeepsPreviousOnInvalid(t *testing.T) {
 	}
 	if len(api.errors) != 1 {
 		t.Errorf("logged %v, want one error", api.errors)
+	}
+}
+
+// A save the plugin refuses (Mattermost 5.39 has saved it anyway) shows in
+// the status answer with its key, value and reason, while the plugin runs
+// the previous settings; the next accepted save clears it. Catches a
+// refusal that only reaches the log.
+func TestRefusedSaveShowsInTheStatus(t *testing.T) {
+	api := newHooksAPI(t, kvtest.NewStore(), "hooks-node")
+	api.settings = map[string]interface{}{"DemoWorkload": false, "QuickIntervalSeconds": float64(5)}
+	p := New()
+	p.SetAPI(api)
+	if err := p.OnConfigurationChange(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.OnActivate(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.OnDeactivate() })
+
+	api.settings = map[string]interface{}{"DemoWorkload": false, "quickintervalseconds": float64(1)}
+	if err := p.OnConfigurationChange(); err == nil {
+		t.Fatal("an invalid save was accepted")
+	}
+	body := get(p, "/api/v1/status").Body.String()
+	for _, want := range []string{`"refused":{"key":"QuickIntervalSeconds","value":1,"reason":"It must be a whole number of seconds from 2 to 86400."`, `"QuickIntervalSeconds":5`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("status lacks %s:\n%s", want, body)
+		}
+	}
+
+	api.settings = map[string]interface{}{"DemoWorkload": false, "QuickIntervalSeconds": float64(7)}
+	if err := p.OnConfigurationChange(); err != nil {
+		t.Fatal(err)
+	}
+	body = get(p, "/api/v1/status").Body.String()
+	if !strings.Contains(body, `"refused":null`) || !strings.Contains(body, `"QuickIntervalSeconds":7`) {
+		t.Errorf("after an accepted save the status is %s", body)
+	}
+}
+
+// A refusal at activation (Mattermost calls OnConfigurationChange just
+// before OnActivate and only prints its error) shows too: the plugin runs
+// the defaults.
+func TestRefusedSettingsAtActivationShowInTheStatus(t *testing.T) {
+	api := newHooksAPI(t, kvtest.NewStore(), "hooks-node")
+	api.settings = map[string]interface{}{"DemoWorkload": false, "DemoActions": "sometimes"}
+	p := New()
+	p.SetAPI(api)
+	if err := p.OnConfigurationChange(); err == nil {
+		t.Fatal("an invalid setting was accepted")
+	}
+	if err := p.OnActivate(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.OnDeactivate() })
+	body := get(p, "/api/v1/status").Body.String()
+	if !strings.Contains(body, `"key":"DemoActions","value":"sometimes","reason":"It must be true or false."`) {
+		t.Errorf("status lacks the refusal: %s", body)
+	}
+}
+
+// countingKV records the most KV calls it ever had in flight.
+type countingKV struct {
+	plugin.API
+	mu            sync.Mutex
+	inFlight, max int
+}
+
+func (c *countingKV) KVGet(string) ([]byte, *model.AppError) {
+	c.mu.Lock()
+	c.inFlight++
+	if c.inFlight > c.max {
+		c.max = c.inFlight
+	}
+	c.mu.Unlock()
+	time.Sleep(time.Millisecond) // long enough for the callers to pile up
+	c.mu.Lock()
+	c.inFlight--
+	c.mu.Unlock()
+	return nil, nil
+}
+
+// However many goroutines call at once, at most maxKVCallsInFlight KV calls
+// reach the server. Catches a limiter that lets a call through without a
+// slot, or never gives one back (the test then hangs).
+func TestKVCallsInFlightAreBounded(t *testing.T) {
+	inner := &countingKV{}
+	api := newLimitedAPI(inner, maxKVCallsInFlight)
+	var wg sync.WaitGroup
+	for i := 0; i < 20*maxKVCallsInFlight; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = api.KVGet("k")
+		}()
+	}
+	wg.Wait()
+	if inner.max > maxKVCallsInFlight {
+		t.Errorf("%d KV calls in flight, want at most %d", inner.max, maxKVCallsInFlight)
+	}
+	if inner.max < 2 {
+		t.Errorf("at most %d call in flight: the limiter serialises everything", inner.max)
 	}
 }

@@ -15,9 +15,17 @@ import (
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
-// Users the fake knows: only AdminUser may manage the system.
+// Users the fake knows; userPermissions says what each may do.
 const (
-	AdminUser  = "adminuser000000000000000000"
+	// AdminUser is a system admin: manage_system.
+	AdminUser = "adminuser000000000000000000"
+	// ReadOnlyAdminUser has system_read_only_admin's plugin permission:
+	// sysconsole_read_plugins only.
+	ReadOnlyAdminUser = "readonlyadmin00000000000000"
+	// PluginAdminUser has a delegated role with sysconsole_read_plugins and
+	// sysconsole_write_plugins, not manage_system.
+	PluginAdminUser = "pluginadmin0000000000000000"
+	// MemberUser has no system permission.
 	MemberUser = "memberuser00000000000000000"
 	// BotUser is the user id the digest posts as.
 	BotUser = "botuser0000000000000000000"
@@ -31,6 +39,7 @@ type FakeAPI struct {
 	events []map[string]interface{}
 	posts  []*model.Post
 	warns  []string
+	infos  []string
 	// postErr, when set, is CreatePost's error.
 	postErr *model.AppError
 }
@@ -46,8 +55,57 @@ func (f *FakeAPI) LogWarn(msg string, keyValuePairs ...interface{}) {
 	f.warns = append(f.warns, fmt.Sprint(append([]interface{}{msg}, keyValuePairs...)...))
 }
 
+// userPermissions are the system permissions of the fake's users. A system
+// admin's role grants every permission on a real server; only
+// manage_system is listed so a check that forgets it fails.
+var userPermissions = map[string][]string{
+	AdminUser:         {model.PERMISSION_MANAGE_SYSTEM.Id},
+	ReadOnlyAdminUser: {model.PERMISSION_SYSCONSOLE_READ_PLUGINS.Id},
+	PluginAdminUser:   {model.PERMISSION_SYSCONSOLE_READ_PLUGINS.Id, model.PERMISSION_SYSCONSOLE_WRITE_PLUGINS.Id},
+}
+
+// LogInfo records the message and its pairs as one line, "msg k=v k=v".
+func (f *FakeAPI) LogInfo(msg string, keyValuePairs ...interface{}) {
+	line := msg
+	for i := 0; i+1 < len(keyValuePairs); i += 2 {
+		line += fmt.Sprintf(" %v=%v", keyValuePairs[i], keyValuePairs[i+1])
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.infos = append(f.infos, line)
+}
+
+// Infos are the info lines logged so far.
+func (f *FakeAPI) Infos() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.infos...)
+}
+
+// usernames are the fake's users' names.
+var usernames = map[string]string{
+	AdminUser:         "sysadmin",
+	ReadOnlyAdminUser: "readonly-admin",
+	PluginAdminUser:   "plugin-admin",
+	MemberUser:        "user1",
+}
+
+// GetUser knows the fake's users.
+func (f *FakeAPI) GetUser(userID string) (*model.User, *model.AppError) {
+	name, ok := usernames[userID]
+	if !ok {
+		return nil, model.NewAppError("GetUser", "app.user.missing_account.const", nil, "", 404)
+	}
+	return &model.User{Id: userID, Username: name}, nil
+}
+
 func (f *FakeAPI) HasPermissionTo(userID string, permission *model.Permission) bool {
-	return userID == AdminUser && permission.Id == model.PERMISSION_MANAGE_SYSTEM.Id
+	for _, p := range userPermissions[userID] {
+		if p == permission.Id {
+			return true
+		}
+	}
+	return false
 }
 
 // PublishWebSocketEvent records the event's payload with two markers:
