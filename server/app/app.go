@@ -39,6 +39,9 @@ type App struct {
 	jobs   *demoJobs
 	stress *stressDemo
 
+	status  *statusCache
+	history *history
+
 	cfgMu sync.RWMutex
 	cfg   *Configuration
 
@@ -83,11 +86,17 @@ func New(o Options) *App {
 		JobDigest: a.digest,
 	})
 	a.stress = newStressDemo(o.API, a.nodes.Self, o.Now, a.publish)
+	a.history = newHistory(o.Now)
+	a.status = newStatusCache(a.readStatus, o.Now, a.history.observe)
 	return a
 }
 
-// publish tells open panels that something of kind changed.
+// publish tells open panels that something of kind changed; a lock this
+// node changed is read into the status cache as well.
 func (a *App) publish(kind, name string) {
+	if kind == changeLock {
+		go a.observeLock(name)
+	}
 	publishStatusChanged(a.api, kind, name)
 }
 
@@ -114,6 +123,7 @@ func (a *App) Start() error {
 		return err
 	}
 	a.stress.Start()
+	go a.status.run(a.ctx)
 	return nil
 }
 

@@ -33,6 +33,9 @@ type Lock struct {
 	AcquiredAt   time.Time
 	ExpiresAt    time.Time
 	FencingToken uint64
+	// ObservedAt is when this state was read from the store (zero for a
+	// lock just taken or released by this call).
+	ObservedAt time.Time
 }
 
 // lockKind classifies a lock name.
@@ -61,9 +64,10 @@ func lockFrom(state cluster.LockState, kind LockKind) Lock {
 
 // Locks lists every lock known cluster-wide (demo locks, job locks, the
 // stress demo's lock) and every other lock this node has used, each with
-// its state in the store, sorted by name.
+// its state in the store at most StatusMaxAge ago, sorted by name.
 func (a *App) Locks() ([]Lock, error) {
-	return a.locks.list(newKVReads(a.api))
+	st, err := a.status.get()
+	return st.Locks, err
 }
 
 // Lock returns one lock; found is false for a name no one has used.
@@ -75,12 +79,25 @@ func (a *App) Lock(name string) (lock Lock, found bool, err error) {
 	if !demo && !isJobLock(name) && name != StressLockName && !a.knownHere(name) {
 		return Lock{}, false, nil
 	}
+	observed := a.now()
 	state, err := cluster.InspectLock(a.api, name)
 	if err != nil {
 		return Lock{}, false, err
 	}
 	state.Name = name
-	return lockFrom(state, lockKind(name, demo)), true, nil
+	lock = lockFrom(state, lockKind(name, demo))
+	lock.ObservedAt = observed
+	return lock, true, nil
+}
+
+// observeLock reads lock name after this node changed it on its own (a hold
+// ending, a lease lost) and puts it in the status cache, so the next answer
+// shows the change without waiting for the refresher.
+func (a *App) observeLock(name string) {
+	lock, found, err := a.Lock(name)
+	if err == nil && found {
+		a.status.observe(lock)
+	}
 }
 
 func (a *App) knownHere(name string) bool {
@@ -110,7 +127,9 @@ func (a *App) AcquireLock(name string, hold, wait time.Duration) (Lock, error) {
 	if err != nil {
 		return Lock{}, err
 	}
-	return lockFrom(cluster.LockState{Lease: lease, Held: true}, LockDemo), nil
+	lock := lockFrom(cluster.LockState{Lease: lease, Held: true}, LockDemo)
+	a.status.observe(lock)
+	return lock, nil
 }
 
 // ReleaseLock releases demo lock name if this node holds it, and returns
@@ -126,6 +145,7 @@ func (a *App) ReleaseLock(name string) (lock Lock, found bool, err error) {
 	if !released {
 		return Lock{}, true, &LockError{Err: ErrLockNotHeldHere, Lock: lock}
 	}
+	a.status.observe(lock)
 	return lock, true, nil
 }
 

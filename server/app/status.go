@@ -12,6 +12,11 @@ type Status struct {
 	// Stress is the last stress run; nil when none ran.
 	Stress      *StressStatus
 	GeneratedAt time.Time
+	// AsOf is when the oldest part of the answer was read from the store;
+	// GeneratedAt minus AsOf is at most StatusMaxAge.
+	AsOf time.Time
+	// Timeline is what this node saw happen over the last HistorySpan.
+	Timeline Timeline
 }
 
 // Self returns this node as the registry shows it.
@@ -24,12 +29,25 @@ func (a *App) Nodes() ([]Node, error) {
 	return a.nodes.nodes(newKVReads(a.api))
 }
 
-// Status reads its parts at once, through one kvReads: each part's items
-// are read in parallel, the keys are listed once for all parts, and the
-// whole request keeps at most statusReadParallelism calls in flight. The
-// error is that of the first failed part in the order nodes, locks, jobs,
-// stress.
+// Status answers from the status cache: at most StatusMaxAge old, read
+// from the store only when the cache is older than that.
 func (a *App) Status() (Status, error) {
+	out, err := a.status.get()
+	if err != nil {
+		return Status{}, err
+	}
+	out.Node = a.Self()
+	out.GeneratedAt = a.now()
+	out.Timeline = a.history.timeline()
+	return out, nil
+}
+
+// readStatus reads every part from the store at once, through one kvReads:
+// each part's items are read in parallel, the keys are listed once for all
+// parts, and the whole read keeps at most statusReadParallelism calls in
+// flight. The error is that of the first failed part in the order nodes,
+// locks, jobs, stress.
+func (a *App) readStatus() (Status, error) {
 	reads := newKVReads(a.api)
 	var out Status
 	err := allOf(
@@ -41,7 +59,5 @@ func (a *App) Status() (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	out.Node = a.Self()
-	out.GeneratedAt = a.now()
 	return out, nil
 }

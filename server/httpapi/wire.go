@@ -58,6 +58,9 @@ type lockJSON struct {
 	ExpiresAt    *string `json:"expires_at"`
 	FencingToken *uint64 `json:"fencing_token"`
 	Kind         string  `json:"kind"`
+	// ObservedAt is additive: when this state was read from the store
+	// (null for the lock a take or release request just changed).
+	ObservedAt *string `json:"observed_at"`
 }
 
 type jobJSON struct {
@@ -92,6 +95,10 @@ type statusJSON struct {
 	Jobs        []jobJSON   `json:"jobs"`
 	Stress      *stressJSON `json:"stress"`
 	GeneratedAt *string     `json:"generated_at"`
+	// AsOf and Timeline are additive: when the oldest part of the answer
+	// was read from the store, and the history the timeline draws.
+	AsOf     *string      `json:"as_of"`
+	Timeline timelineJSON `json:"timeline"`
 }
 
 type stressJSON struct {
@@ -138,7 +145,7 @@ func nodesJSONFrom(nodes []app.Node) []nodeJSON {
 
 // lockJSONFrom leaves the holder's fields null while the lock is free.
 func lockJSONFrom(l app.Lock) lockJSON {
-	out := lockJSON{Name: l.Name, Held: l.Held, Kind: string(l.Kind)}
+	out := lockJSON{Name: l.Name, Held: l.Held, Kind: string(l.Kind), ObservedAt: wireTime(l.ObservedAt)}
 	if l.Held {
 		out.HolderID = wireString(l.HolderID)
 		out.HolderName = wireString(l.HolderName)
@@ -234,6 +241,8 @@ func statusJSONFrom(st app.Status) statusJSON {
 		Jobs:        make([]jobJSON, 0, len(st.Jobs)),
 		Stress:      stressJSONFrom(st.Stress),
 		GeneratedAt: wireTime(st.GeneratedAt),
+		AsOf:        wireTime(st.AsOf),
+		Timeline:    timelineJSONFrom(st.Timeline),
 	}
 	for _, j := range st.Jobs {
 		out.Jobs = append(out.Jobs, jobJSONFrom(j))
