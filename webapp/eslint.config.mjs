@@ -33,6 +33,11 @@ export default tseslint.config(
         languageOptions: {globals: {...globals.jest, ...globals.node}},
     },
     {
+        // The browser benchmark runs in node and, in part, in the page.
+        files: ['tests/bench/*.mjs'],
+        languageOptions: {globals: {...globals.node, ...globals.browser}},
+    },
+    {
         files: ['*.js', '*.mjs'],
         languageOptions: {globals: {...globals.node}},
         rules: {'@typescript-eslint/no-require-imports': 'off'},

@@ -1,4 +1,4 @@
-import type {Job, Lock, LockKind, Node, Run, Status, StressAcquisitions, StressResult} from './types';
+import type {DemoActions, Job, Lock, LockKind, Node, PluginSettings, RefusedSetting, Run, SettingValue, Status, StressAcquisitions, StressResult} from './types';
 
 // Decoding the server's JSON. The panel never trusts a shape it did not check:
 // a missing required field is a DecodeError (shown like any other failed
@@ -127,6 +127,7 @@ export function decodeJob(value: unknown): Job {
         lastError: optionalString(o, 'last_error'),
         runs: optionalNumber(o, 'runs') ?? 0,
         nextRunAt: optionalTime(o, 'next_run_at'),
+        lock: optionalString(o, 'lock'),
         history: Array.isArray(o.history) ? o.history.map(decodeRun) : null,
     };
 }
@@ -168,6 +169,51 @@ export function decodeStress(value: unknown): StressResult | null {
     };
 }
 
+function settingValue(v: unknown): SettingValue | undefined {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
+        return v;
+    }
+    return undefined;
+}
+
+function decodeRefused(value: unknown): RefusedSetting | null {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return null;
+    }
+    const o = value as Obj;
+    const key = optionalString(o, 'key');
+    const reason = optionalString(o, 'reason');
+    if (key === null || reason === null) {
+        return null;
+    }
+    const v = settingValue(o.value);
+    return {key, value: v === undefined || v === null ? '' : String(v), reason, at: optionalTime(o, 'at')};
+}
+
+// The settings block is optional and checked leniently: values that are not
+// plain settings are left out, a refusal without its key or reason is ignored.
+export function decodeSettings(value: unknown): PluginSettings | null {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return null;
+    }
+    const o = value as Obj;
+    const running: PluginSettings['running'] = [];
+    if (typeof o.running === 'object' && o.running !== null && !Array.isArray(o.running)) {
+        for (const [key, raw] of Object.entries(o.running as Obj)) {
+            const v = settingValue(raw);
+            if (v !== undefined) {
+                running.push({key, value: v});
+            }
+        }
+    }
+    return {running, refused: decodeRefused(o.refused)};
+}
+
+export function decodeDemoActions(o: Obj): DemoActions {
+    const enabled = o.demo_actions_enabled !== false;
+    return {enabled, reason: enabled ? null : optionalString(o, 'demo_actions_disabled_reason')};
+}
+
 export function decodeStatus(value: unknown): Status {
     const o = object(value, 'status');
     return {
@@ -177,5 +223,8 @@ export function decodeStatus(value: unknown): Status {
         jobs: array(o.jobs ?? [], 'jobs').map(decodeJob),
         generatedAt: optionalTime(o, 'generated_at'),
         stress: decodeStress(o.stress),
+        settings: decodeSettings(o.settings),
+        demoActions: decodeDemoActions(o),
+        timeline: o.timeline ?? null,
     };
 }

@@ -51,6 +51,9 @@ export interface Job {
     runs: number;
     nextRunAt: number | null;
 
+    // The name of the job's lock, where the server says it.
+    lock: string | null;
+
     // Only GET /jobs/{name} carries the history; null when not fetched.
     history: Run[] | null;
 }
@@ -78,6 +81,29 @@ export interface StressResult {
     errors: number | null;
 }
 
+export type SettingValue = string | number | boolean | null;
+
+// Saved settings the plugin refused (it keeps running the previous ones).
+export interface RefusedSetting {
+    key: string;
+    value: string;
+    reason: string;
+    at: number | null;
+}
+
+export interface PluginSettings {
+    // What the answering node's plugin runs with, by setting key.
+    running: Array<{key: string; value: SettingValue}>;
+    refused: RefusedSetting | null;
+}
+
+// Whether the mutating demo features (taking and releasing demo locks,
+// running jobs on demand, stress runs) are switched on.
+export interface DemoActions {
+    enabled: boolean;
+    reason: string | null;
+}
+
 export interface Status {
     node: Node;
     nodes: Node[];
@@ -85,4 +111,14 @@ export interface Status {
     jobs: Job[];
     generatedAt: number | null;
     stress: StressResult | null;
+
+    // Null when the server does not say.
+    settings: PluginSettings | null;
+
+    // Enabled unless the server says otherwise.
+    demoActions: DemoActions;
+
+    // A history the server keeps for the timeline, as sent (the timeline
+    // model checks it); null when the server sends none.
+    timeline: unknown;
 }

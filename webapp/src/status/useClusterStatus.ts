@@ -21,6 +21,16 @@ export interface ClusterStatusState {
 
 export interface ClusterStatus extends ClusterStatusState {
     refresh: () => void;
+
+    // Polling stopped after a 401 or 403.
+    halted: boolean;
+}
+
+// 401 and 403 will not mend themselves on the next tick: polling stops until
+// something suggests they may have (a "try again", the window regaining
+// focus, a websocket event, the tab shown again).
+export function isAuthFailure(err: Error | null): boolean {
+    return err instanceof ApiError && (err.status === 401 || err.status === 403);
 }
 
 function asError(err: unknown): Error {
@@ -31,6 +41,8 @@ function asError(err: unknown): Error {
 // pollMs while the page is visible (the websocket does not reach every node's
 // changes on an unlicensed cluster, so polling is the fallback). At most one
 // request is in flight; a change notice during one queues exactly one more.
+// After a 401 or 403 it stops polling; focus and change notices still fetch,
+// and a success resumes polling.
 export function useClusterStatus(client: ClusterClient, changes?: ChangeFeed, pollMs = defaultPollMs): ClusterStatus {
     const [state, setState] = useState<ClusterStatusState>({status: null, error: null, loading: true, clockSkewMs: 0});
     const inflight = useRef<AbortController | null>(null);
@@ -78,13 +90,25 @@ export function useClusterStatus(client: ClusterClient, changes?: ChangeFeed, po
 
     useEffect(() => changes?.subscribe(() => load(true)), [changes, load]);
 
+    const halted = isAuthFailure(state.error);
     useEffect(() => {
-        if (!visible) {
+        if (!visible || halted) {
             return undefined;
         }
         const timer = window.setInterval(() => load(false), pollMs);
         return () => window.clearInterval(timer);
-    }, [visible, pollMs, load]);
+    }, [visible, halted, pollMs, load]);
+
+    // The user may have logged in again in another tab, or been given the
+    // permission: coming back to this window is the moment to look.
+    useEffect(() => {
+        if (!halted) {
+            return undefined;
+        }
+        const onFocus = () => load(true);
+        window.addEventListener('focus', onFocus);
+        return () => window.removeEventListener('focus', onFocus);
+    }, [halted, load]);
 
     // Coming back to a hidden tab: show fresh data at once, not after a tick.
     const wasVisible = useRef(visible);
@@ -96,5 +120,5 @@ export function useClusterStatus(client: ClusterClient, changes?: ChangeFeed, po
     }, [visible, load]);
 
     const refresh = useCallback(() => load(true), [load]);
-    return {...state, refresh};
+    return {...state, refresh, halted};
 }

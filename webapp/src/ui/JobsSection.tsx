@@ -2,6 +2,7 @@ import React from 'react';
 
 import type {Job, Run} from '../api/types';
 
+import {actionsOffId} from './actionsOff';
 import {formatDuration} from './format';
 import {NodeLabel} from './NodeLabel';
 import {RunStrip} from './RunStrip';
@@ -11,6 +12,9 @@ interface Props {
     jobs: Job[];
     histories: Map<string, Run[]>;
     now: number;
+
+    // Why the demo actions are switched off; null when they are on.
+    actionsOff: string | null;
     error: string | null;
     isBusy: (key: string) => boolean;
     onRunNow: (name: string) => void;
@@ -18,15 +22,30 @@ interface Props {
 
 export const runKey = (name: string) => `job:${name}:run`;
 
+// The last finished run. While a run is going the status's last start is the
+// running one's (its node and outcome are not known yet), so the finished
+// run's start is taken from when it ended; a first run still going has no
+// finished run at all and shows only under "Running now".
+function lastFinishedStart(job: Job): number | null {
+    if (job.lastFinishedAt === null) {
+        return null;
+    }
+    if (!job.running) {
+        return job.lastStartedAt;
+    }
+    return job.lastDurationMs === null ? job.lastFinishedAt : job.lastFinishedAt - job.lastDurationMs;
+}
+
 function LastRun({job, now}: {job: Job; now: number}) {
-    if (job.lastStartedAt === null) {
-        return <span className='cd-muted'>{'Never'}</span>;
+    const startedAt = lastFinishedStart(job);
+    if (startedAt === null) {
+        return <span className='cd-muted'>{job.running ? 'None finished yet' : 'Never'}</span>;
     }
     return (
         <span className='cd-last-run'>
             <NodeLabel refName={job.lastNode}/>
             {', '}
-            <Ago at={job.lastStartedAt} now={now}/>
+            <Ago at={startedAt} now={now}/>
             {job.lastDurationMs !== null && `, ${formatDuration(job.lastDurationMs)}`}
             {', '}
             {job.lastError ? (
@@ -38,7 +57,7 @@ function LastRun({job, now}: {job: Job; now: number}) {
     );
 }
 
-export function JobsSection({jobs, histories, now, error, isBusy, onRunNow}: Props) {
+export function JobsSection({jobs, histories, now, actionsOff, error, isBusy, onRunNow}: Props) {
     return (
         <section className='cd-section' aria-labelledby='cd-jobs-title'>
             <h3 id='cd-jobs-title'>{'Jobs'}</h3>
@@ -77,7 +96,7 @@ export function JobsSection({jobs, histories, now, error, isBusy, onRunNow}: Pro
                                 )}
                             </td>
                             <td><LastRun job={job} now={now}/></td>
-                            <td>{job.runs}</td>
+                            <td>{job.runs > 0 || !job.running ? job.runs : '—'}</td>
                             <td><Ago at={job.nextRunAt} now={now}/></td>
                             <td>
                                 <RunStrip
@@ -91,8 +110,9 @@ export function JobsSection({jobs, histories, now, error, isBusy, onRunNow}: Pro
                                     type='button'
                                     className='cd-button'
                                     onClick={() => onRunNow(job.name)}
-                                    disabled={isBusy(runKey(job.name))}
+                                    disabled={actionsOff !== null || isBusy(runKey(job.name))}
                                     aria-label={`Run job ${job.name} now`}
+                                    aria-describedby={actionsOff === null ? undefined : actionsOffId}
                                 >
                                     {'Run now'}
                                 </button>

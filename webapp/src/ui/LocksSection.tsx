@@ -1,15 +1,25 @@
-import React from 'react';
+import React, {useMemo, useState} from 'react';
 
 import type {Lock, Node} from '../api/types';
 
 import {LockForm} from './LockForm';
-import {NodeLabel} from './NodeLabel';
+import {HeldCounts} from './HeldCounts';
+import {LockFilterForm} from './LockFilterForm';
+import {heldCounts, type LockFilter, matches, noFilter, orderLocks, pageOf} from './lockView';
+import {NodeLabel, useNodeDirectory} from './NodeLabel';
 import {Ago, Countdown} from './Time';
 
 interface Props {
     locks: Lock[];
+    nodes: Node[];
+
+    // When the panel last saw each lock held, so a lock just freed sorts near the top.
+    lastHeldAt: ReadonlyMap<string, number>;
     answering: Node;
     now: number;
+
+    // Why the demo actions are switched off; null when they are on.
+    actionsOff: string | null;
     error: string | null;
     isBusy: (key: string) => boolean;
     onAcquire: (name: string, seconds: number) => Promise<boolean>;
@@ -26,10 +36,40 @@ function releasable(lock: Lock, answering: Node): boolean {
     return lock.kind === 'demo' && lock.held && lock.holderId === answering.id;
 }
 
-export function LocksSection({locks, answering, now, error, isBusy, onAcquire, onRelease}: Props) {
+export function LocksSection({locks, nodes, lastHeldAt, answering, now, actionsOff, error, isBusy, onAcquire, onRelease}: Props) {
+    const directory = useNodeDirectory();
+    const [filter, setFilter] = useState<LockFilter>(noFilter);
+    const [page, setPage] = useState(0);
+
+    const ordered = useMemo(() => orderLocks(locks, lastHeldAt), [locks, lastHeldAt]);
+    const counts = useMemo(() => heldCounts(locks, directory), [locks, directory]);
+    const shown = useMemo(() => ordered.filter((l) => matches(l, filter, directory)), [ordered, filter, directory]);
+    const current = pageOf(shown, page);
+    const heldTotal = Array.from(counts.values()).reduce((a, b) => a + b, 0);
+    const holderOptions = [...nodes.map((n) => n.id), ...Array.from(counts.keys())].
+        filter((key, i, all) => all.indexOf(key) === i).
+        map((key) => ({key, label: directory.resolve(key)?.label ?? key}));
+
+    const changeFilter = (next: LockFilter) => {
+        setFilter(next);
+        setPage(0);
+    };
+
     return (
         <section className='cd-section' aria-labelledby='cd-locks-title'>
             <h3 id='cd-locks-title'>{'Locks'}</h3>
+            <HeldCounts
+                nodes={nodes}
+                counts={counts}
+                free={locks.length - heldTotal}
+                holder={filter.holder}
+                onHolder={(holder) => changeFilter({...filter, holder})}
+            />
+            <LockFilterForm
+                filter={filter}
+                nodes={holderOptions}
+                onChange={changeFilter}
+            />
             <table
                 className='cd-table'
                 aria-labelledby='cd-locks-title'
@@ -49,7 +89,10 @@ export function LocksSection({locks, answering, now, error, isBusy, onAcquire, o
                     {locks.length === 0 && (
                         <tr><td colSpan={7} className='cd-muted'>{'No locks yet. Take a demo lock below.'}</td></tr>
                     )}
-                    {locks.map((lock) => (
+                    {locks.length > 0 && shown.length === 0 && (
+                        <tr><td colSpan={7} className='cd-muted'>{'No locks match the filter.'}</td></tr>
+                    )}
+                    {current.items.map((lock) => (
                         <tr key={lock.name}>
                             <th scope='row'><code>{lock.name}</code></th>
                             <td>{lock.kind}</td>
@@ -67,7 +110,7 @@ export function LocksSection({locks, answering, now, error, isBusy, onAcquire, o
                             <td>{lock.held ? <Countdown until={lock.expiresAt} now={now}/> : '—'}</td>
                             <td>{lock.fencingToken ?? '—'}</td>
                             <td>
-                                {releasable(lock, answering) && (
+                                {actionsOff === null && releasable(lock, answering) && (
                                     <button
                                         type='button'
                                         className='cd-button'
@@ -83,10 +126,41 @@ export function LocksSection({locks, answering, now, error, isBusy, onAcquire, o
                     ))}
                 </tbody>
             </table>
-            <LockForm
-                busy={isBusy(acquireKey)}
-                onAcquire={onAcquire}
-            />
+            {locks.length > 0 && (
+                <nav
+                    className='cd-pager'
+                    aria-label='Lock pages'
+                >
+                    <button
+                        type='button'
+                        className='cd-button'
+                        onClick={() => setPage(current.page - 1)}
+                        disabled={current.page === 0}
+                    >
+                        {'Previous'}
+                    </button>
+                    <span aria-live='polite'>
+                        {`Locks ${current.first}–${current.last} of ${current.total}`}
+                        {current.total !== locks.length && ` matching (${locks.length} in all)`}
+                    </span>
+                    <button
+                        type='button'
+                        className='cd-button'
+                        onClick={() => setPage(current.page + 1)}
+                        disabled={current.page >= current.pages - 1}
+                    >
+                        {'Next'}
+                    </button>
+                </nav>
+            )}
+            {actionsOff === null ? (
+                <LockForm
+                    busy={isBusy(acquireKey)}
+                    onAcquire={onAcquire}
+                />
+            ) : (
+                <p className='cd-muted'>{`Taking and releasing demo locks is switched off: ${actionsOff}`}</p>
+            )}
             {error && <p className='cd-error' role='alert'>{error}</p>}
         </section>
     );

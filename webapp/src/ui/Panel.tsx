@@ -6,6 +6,9 @@ import type {ChangeFeed} from '../status/changeFeed';
 import {useClusterStatus} from '../status/useClusterStatus';
 import {useJobHistories} from '../status/useJobHistories';
 import {useNow} from '../status/useNow';
+import {useTimelineHistory} from '../status/useTimelineHistory';
+import {lastHeldAt, type TimelineHistory} from '../timeline/history';
+import {Timeline} from '../timeline/Timeline';
 
 import {describeChanges} from './changes';
 import {JobsSection, runKey} from './JobsSection';
@@ -14,6 +17,8 @@ import {LocksSection, acquireKey, releaseKey} from './LocksSection';
 import {NodeDirectory} from './nodeColors';
 import {NodeDirectoryContext, NodeLabel} from './NodeLabel';
 import {NodesTable} from './NodesTable';
+import {actionsOffId, defaultActionsOffReason} from './actionsOff';
+import {RefusedNotice, SettingsSection} from './SettingsSection';
 import {StressSection, stressKey} from './StressSection';
 import {panelCss} from './styles';
 import {Ago} from './Time';
@@ -23,6 +28,25 @@ const noJobs: never[] = [];
 
 export const forbiddenText = 'Only system admins can see cluster status';
 
+
+export const pausedText = 'Updates are paused until you try again.';
+
+// After a 401 or 403 the panel stops polling; this says so and resumes it.
+function TryAgain({onClick}: {onClick: () => void}) {
+    return (
+        <>
+            <p className='cd-muted'>{pausedText}</p>
+            <button
+                type='button'
+                className='cd-button'
+                onClick={onClick}
+            >
+                {'Try again'}
+            </button>
+        </>
+    );
+}
+
 export interface PanelProps {
     client: ClusterClient;
     changes?: ChangeFeed;
@@ -30,10 +54,16 @@ export interface PanelProps {
 }
 
 // Every node reference on the panel, so unknown nodes (gone from the node
-// list but still named by a lock or a run) get colours of their own too.
-function directoryFor(status: Status | null, histories: Map<string, {node: string}[]>): NodeDirectory {
+// list but still named by a lock, a run or the timeline) keep colours of
+// their own.
+function directoryFor(
+    status: Status | null,
+    histories: Map<string, {node: string}[]>,
+    history: TimelineHistory,
+    previous: ReadonlyMap<string, string>,
+): NodeDirectory {
     if (status === null) {
-        return new NodeDirectory([]);
+        return new NodeDirectory([], [], previous);
     }
     const refs: string[] = [];
     for (const lock of status.locks) {
@@ -51,17 +81,28 @@ function directoryFor(status: Status | null, histories: Map<string, {node: strin
     if (status.stress) {
         refs.push(...status.stress.acquisitions.map((a) => a.node).filter(Boolean));
     }
-    return new NodeDirectory(status.nodes, refs);
+    refs.push(...history.holds.map((h) => h.node), ...history.runs.map((r) => r.node).filter(Boolean));
+    return new NodeDirectory(status.nodes, refs, previous);
 }
 
 export function Panel({client, changes, pollMs}: PanelProps) {
-    const {status, error, loading, clockSkewMs, refresh} = useClusterStatus(client, changes, pollMs);
+    const {status, error, loading, clockSkewMs, refresh, halted} = useClusterStatus(client, changes, pollMs);
     const histories = useJobHistories(client, status?.jobs ?? noJobs);
     const now = useNow(1000) + clockSkewMs;
     const [message, announce] = useAnnouncer();
     const actions = useActions(announce, refresh);
 
-    const directory = useMemo(() => directoryFor(status, histories), [status, histories]);
+    const history = useTimelineHistory(status, histories);
+
+    // Colours already shown stay with their nodes while nodes come and go.
+    const shownColors = useRef<ReadonlyMap<string, string>>(new Map());
+    const directory = useMemo(() => directoryFor(status, histories, history, shownColors.current), [status, histories, history]);
+    useEffect(() => {
+        shownColors.current = directory.colors;
+    }, [directory]);
+
+    // A lock freed since the last poll still sorts near the top of the table.
+    const lastHeld = useMemo(() => lastHeldAt(history), [history]);
 
     const previous = useRef<Status | null>(null);
     useEffect(() => {
@@ -111,12 +152,18 @@ export function Panel({client, changes, pollMs}: PanelProps) {
 
     let body: React.ReactNode;
     if (forbidden) {
-        body = <p className='cd-error' role='alert'>{forbiddenText}</p>;
+        body = (
+            <div className='cd-banner' role='alert'>
+                <p>{forbiddenText}</p>
+                <TryAgain onClick={refresh}/>
+            </div>
+        );
     } else if (status === null) {
         body = loading ? (
             <p className='cd-muted' role='status'>{'Loading cluster status…'}</p>
         ) : null;
     } else {
+        const actionsOff = status.demoActions.enabled ? null : (status.demoActions.reason ?? defaultActionsOffReason);
         body = (
             <NodeDirectoryContext.Provider value={directory}>
                 <div className='cd-header'>
@@ -126,10 +173,33 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                         {', updated '}
                         <Ago at={status.generatedAt} now={now}/>
                     </p>
+                    {actionsOff !== null && (
+                        <p
+                            id={actionsOffId}
+                            className='cd-note'
+                        >
+                            {`Taking and releasing demo locks, running jobs now and stress runs are switched off on this server: ${actionsOff} Status stays readable.`}
+                        </p>
+                    )}
                 </div>
+                {status.settings?.refused && (
+                    <RefusedNotice
+                        refused={status.settings.refused}
+                        now={now}
+                    />
+                )}
                 <NodesTable nodes={status.nodes} now={now}/>
-                <LocksSection
+                <Timeline
+                    history={history}
+                    jobs={status.jobs}
                     locks={status.locks}
+                    now={now}
+                />
+                <LocksSection
+                    actionsOff={actionsOff}
+                    locks={status.locks}
+                    nodes={status.nodes}
+                    lastHeldAt={lastHeld}
                     answering={status.node}
                     now={now}
                     error={errorFor(actions, 'lock')}
@@ -138,6 +208,7 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                     onRelease={onRelease}
                 />
                 <JobsSection
+                    actionsOff={actionsOff}
                     jobs={status.jobs}
                     histories={histories}
                     now={now}
@@ -146,12 +217,14 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                     onRunNow={onRunNow}
                 />
                 <StressSection
+                    actionsOff={actionsOff}
                     stress={status.stress}
                     now={now}
                     busy={actions.isBusy(stressKey)}
                     error={errorFor(actions, stressKey)}
                     onStart={onStartStress}
                 />
+                {status.settings && <SettingsSection settings={status.settings}/>}
             </NodeDirectoryContext.Provider>
         );
     }
@@ -172,13 +245,17 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                             </>
                         )}
                     </p>
-                    <button
-                        type='button'
-                        className='cd-button'
-                        onClick={refresh}
-                    >
-                        {'Retry'}
-                    </button>
+                    {halted ? (
+                        <TryAgain onClick={refresh}/>
+                    ) : (
+                        <button
+                            type='button'
+                            className='cd-button'
+                            onClick={refresh}
+                        >
+                            {'Retry'}
+                        </button>
+                    )}
                 </div>
             )}
             {body}

@@ -3,6 +3,7 @@ import React, {useState} from 'react';
 import type {StressResult} from '../api/types';
 import {secondsError, secondsRule, stressSeconds} from '../api/validation';
 
+import {actionsOffId} from './actionsOff';
 import {formatDuration} from './format';
 import {NodeLabel} from './NodeLabel';
 import {Ago, Countdown} from './Time';
@@ -10,6 +11,9 @@ import {Ago, Countdown} from './Time';
 interface Props {
     stress: StressResult | null;
     now: number;
+
+    // Why the demo actions are switched off; null when they are on.
+    actionsOff: string | null;
     busy: boolean;
     error: string | null;
     onStart: (seconds: number) => Promise<boolean>;
@@ -95,7 +99,7 @@ function StressResultView({stress, now}: {stress: StressResult; now: number}) {
 
 // Every node's workers contend for one lock for a while; the result shows how
 // the lock moved between nodes and that it was never held twice.
-export function StressSection({stress, now, busy, error, onStart}: Props) {
+export function StressSection({stress, now, actionsOff, busy, error, onStart}: Props) {
     const [seconds, setSeconds] = useState('10');
     const [invalid, setInvalid] = useState<string | null>(null);
     const running = stress?.running === true;
@@ -142,7 +146,8 @@ export function StressSection({stress, now, busy, error, onStart}: Props) {
                 <button
                     type='submit'
                     className='cd-button cd-primary'
-                    disabled={busy || running}
+                    disabled={actionsOff !== null || busy || running}
+                    aria-describedby={actionsOff === null ? undefined : actionsOffId}
                 >
                     {running ? 'Stress demo running…' : 'Start stress demo'}
                 </button>

@@ -62,6 +62,37 @@ export const panelCss = `
 .cd-stats { display: flex; gap: 24px; margin: 8px 0; }
 .cd-stats dt { font-size: 12px; color: var(--cd-muted); }
 .cd-stats dd { margin: 0; font-weight: 600; }
+.cd-counts { display: flex; flex-wrap: wrap; gap: 8px; list-style: none; margin: 0 0 8px; padding: 0; }
+.cd-count { display: inline-flex; align-items: center; gap: 6px; padding: 2px 10px; border-radius: 12px; border: 1px solid var(--cd-border); background: transparent; color: var(--cd-fg); font: inherit; cursor: pointer; }
+.cd-count[aria-pressed='true'] { border-color: var(--cd-link); box-shadow: inset 0 0 0 1px var(--cd-link); }
+.cd-count:focus-visible { outline: 2px solid var(--cd-link); outline-offset: 2px; }
+.cd-filter { margin: 0 0 8px; }
+.cd-field select { padding: 4px 8px; border: 1px solid var(--cd-border); border-radius: 4px; background: var(--cd-bg); color: var(--cd-fg); font: inherit; }
+.cd-pager { display: flex; align-items: center; gap: 12px; margin: 0 0 8px; }
+.cd-lanes { list-style: none; margin: 0; padding: 0; }
+.cd-lane { display: grid; grid-template-columns: minmax(120px, 200px) 1fr; align-items: center; gap: 8px; border-bottom: 1px solid var(--cd-border); }
+.cd-lane-label { font-family: monospace; font-size: 12px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.cd-lane-plot { display: block; width: 100%; height: 24px; background: rgba(var(--cd-fg-rgb), 0.03); }
+.cd-hold { stroke: rgba(var(--cd-fg-rgb), 0.5); stroke-width: 1px; vector-effect: non-scaling-stroke; }
+.cd-hold-open { stroke-dasharray: none; }
+.cd-hold:focus, .cd-mark:focus { outline: none; stroke: var(--cd-fg); stroke-width: 3px; }
+.cd-mark { stroke: var(--cd-fg); stroke-width: 1px; }
+.cd-mark-failed { stroke: var(--cd-error); stroke-width: 3px; }
+.cd-mark-lost { stroke: var(--cd-error); stroke-width: 2px; stroke-dasharray: 3 2; fill-opacity: 0.5; }
+.cd-mark-running { fill-opacity: 0.5; stroke-dasharray: 2 2; }
+.cd-event { stroke: var(--cd-fg); stroke-width: 1.5px; }
+.cd-event-gone { stroke: var(--cd-error); stroke-width: 2px; stroke-dasharray: 4 2; }
+.cd-event-joined { stroke: var(--cd-ok); }
+.cd-axis-row { border-bottom: none; }
+.cd-axis { position: relative; height: 18px; font-size: 11px; color: var(--cd-muted); }
+.cd-axis span { position: absolute; transform: translateX(-100%); white-space: nowrap; }
+.cd-timeline-detail { min-height: 20px; margin: 4px 0; font-size: 12px; }
+.cd-subtitle { font-size: 14px; margin: 8px 0 4px; }
+.cd-events { list-style: none; margin: 0; padding: 0; font-size: 12px; }
+.cd-events li { display: flex; align-items: center; gap: 6px; }
+.cd-event-text-gone { color: var(--cd-error); font-weight: 600; }
+.cd-note { flex-basis: 100%; padding: 6px 10px; border-left: 3px solid var(--cd-link); background: rgba(var(--cd-fg-rgb), 0.04); }
+.cd-refused { display: block; }
 .cd-visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 `;
 
