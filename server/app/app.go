@@ -177,7 +177,6 @@ func (a *App) Status() (Status, error) {
 		return Status{}, err
 	}
 	out.Node = a.Self()
-	out.GeneratedAt = a.now()
 	out.Timeline = a.history.timeline()
 	return out, nil
 }

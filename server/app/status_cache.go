@@ -62,15 +62,18 @@ func newStatusCache(read func() (Status, error), now func() time.Time, onRead fu
 	return &statusCache{read: read, now: now, onRead: onRead, patched: map[string]Lock{}}
 }
 
-// get returns a status no part of which is older than StatusMaxAge: the
-// cached one when it is fresh enough, else the result of a read from the
-// store (joining one already in progress).
+// get returns a status no part of which is older than StatusMaxAge at its
+// GeneratedAt: the cached one when it is fresh enough, else the result of a
+// read from the store (joining one already in progress). Only a read that
+// itself takes longer than the bound yields an older answer, and its AsOf
+// says so.
 func (c *statusCache) get() (Status, error) {
 	c.mu.Lock()
 	now := c.now()
 	c.lastAsked = now
 	if c.have && now.Sub(c.snap.AsOf) <= StatusMaxAge {
 		st := c.copyLocked()
+		st.GeneratedAt = now
 		c.mu.Unlock()
 		return st, nil
 	}
@@ -83,7 +86,9 @@ func (c *statusCache) get() (Status, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// The read just finished, so the cache holds it or something newer.
-	return c.copyLocked(), nil
+	st := c.copyLocked()
+	st.GeneratedAt = c.now()
+	return st, nil
 }
 
 // refresh reads the store once (or waits for the read in progress).
