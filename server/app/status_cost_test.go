@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/clusterdemo/clusterdemo/server/cluster"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
@@ -64,6 +65,39 @@ func BenchmarkIdlePanelKVCalls(b *testing.B) {
 			b.ReportMetric(perRefresh, "kvcalls/refresh")
 			b.ReportMetric(perRefresh/statusRefreshEvery.Seconds(), "kvcalls/s")
 			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// kvCallLatency is a KV call's round trip as the last real-node run
+// measured it (KVGet p50), for benchmarks that stand in for real nodes.
+const kvCallLatency = 550 * time.Microsecond
+
+// BenchmarkStatus compares an answer from the cache with the full read from
+// the store that every request made before the cache (and that the
+// refresher now makes once a second), with each KV call taking
+// kvCallLatency. In process: the HTTP, RPC and JSON legs are not in it.
+func BenchmarkStatus(b *testing.B) {
+	for _, size := range []struct{ known, held int }{{50, 50}, {1000, 100}} {
+		store := kvtest.NewStore()
+		n := startNode(b, store, "node-a", quietConfig())
+		useLocks(b, n, size.known, size.held)
+		store.SetLatency(kvCallLatency)
+		store.SetPreciseLatency(true)
+		name := fmt.Sprintf("locks=%d,held=%d", size.known, size.held)
+		b.Run(name+"/cached", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := n.app.Status(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/read", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := n.app.readStatus(); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }
