@@ -233,6 +233,9 @@ func (a *App) Lock(name string) (lock Lock, found bool, err error) {
 // ending, a lease lost) and puts it in the status cache, so the next answer
 // shows the change without waiting for the refresher.
 func (a *App) observeLock(name string) {
+	if a.ctx.Err() != nil {
+		return // stopping: the cache is no longer read
+	}
 	lock, found, err := a.Lock(name)
 	if err == nil && found {
 		a.status.observe(lock)
