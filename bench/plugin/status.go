@@ -11,17 +11,30 @@ import (
 	"github.com/clusterdemo/clusterdemo/server/httpapi"
 )
 
-// The status workload's setup: locks held and jobs scheduled through the
+// The status workload's setup: locks used and jobs scheduled through the
 // plugin's own API value, so the status route lists them as it would a
 // plugin's real ones. The driver then times GET /api/v1/status.
 
+// benchStatusMaxLocks bounds the locks one setup makes known, which is
+// also the most names the cluster package remembers after they go idle.
+const benchStatusMaxLocks = 1000
+
+// benchStatusSetupParallelism is how many locks setup takes at once, so
+// that a thousand take seconds, not a minute, on real nodes.
+const benchStatusSetupParallelism = 8
+
+// benchStatusRequest asks for Locks lock names known to this node, the
+// first Held of them held until teardown (Held defaults to all of them),
+// and Jobs idle jobs.
 type benchStatusRequest struct {
-	Locks int `json:"locks"`
-	Jobs  int `json:"jobs"`
+	Locks int  `json:"locks"`
+	Held  *int `json:"held"`
+	Jobs  int  `json:"jobs"`
 }
 
 type benchStatusSetup struct {
 	Locks int `json:"locks"`
+	Held  int `json:"held"`
 	Jobs  int `json:"jobs"`
 }
 
@@ -41,7 +54,14 @@ func (s *benchNode) handleBenchStatusSetup(r *http.Request) (int, interface{}, e
 	if err := httpapi.DecodeBody(r, &req); err != nil {
 		return 0, nil, err
 	}
-	if err := benchCount("locks", req.Locks, 500); err != nil {
+	if err := benchCount("locks", req.Locks, benchStatusMaxLocks); err != nil {
+		return 0, nil, err
+	}
+	held := req.Locks
+	if req.Held != nil {
+		held = *req.Held
+	}
+	if err := benchCount("held", held, req.Locks); err != nil {
 		return 0, nil, err
 	}
 	if err := benchCount("jobs", req.Jobs, 100); err != nil {
@@ -52,15 +72,13 @@ func (s *benchNode) handleBenchStatusSetup(r *http.Request) (int, interface{}, e
 	if len(s.statusHeld.mutexes)+len(s.statusHeld.jobs) > 0 {
 		return 0, nil, httpapi.Errorf(http.StatusConflict, "status workload already set up; tear it down first")
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(s.ctx, 2*time.Minute)
 	defer cancel()
-	for i := 0; i < req.Locks; i++ {
-		m := cluster.NewMutex(s.api, fmt.Sprintf("bench-status-lock-%03d", i))
-		if err := m.LockWithContext(ctx); err != nil {
-			s.releaseBenchStatus()
-			return 0, nil, err
-		}
-		s.statusHeld.mutexes = append(s.statusHeld.mutexes, m)
+	mutexes, err := takeStatusLocks(ctx, s.api, req.Locks, held)
+	s.statusHeld.mutexes = mutexes
+	if err != nil {
+		s.releaseBenchStatus()
+		return 0, nil, err
 	}
 	for i := 0; i < req.Jobs; i++ {
 		job, err := cluster.Schedule(s.api, fmt.Sprintf("bench-status-job-%03d", i), cluster.JobConfig{Interval: benchStatusJobInterval}, func() {})
@@ -70,13 +88,54 @@ func (s *benchNode) handleBenchStatusSetup(r *http.Request) (int, interface{}, e
 		}
 		s.statusHeld.jobs = append(s.statusHeld.jobs, job)
 	}
-	return http.StatusOK, benchStatusSetup{Locks: len(s.statusHeld.mutexes), Jobs: len(s.statusHeld.jobs)}, nil
+	return http.StatusOK, benchStatusSetup{Locks: req.Locks, Held: len(s.statusHeld.mutexes), Jobs: len(s.statusHeld.jobs)}, nil
+}
+
+// takeStatusLocks takes locks names benchStatusSetupParallelism at a time
+// and keeps the first held of them; the others are released at once, so
+// they stay known to this node but free. It returns the mutexes it holds,
+// also on error, for the caller to release.
+func takeStatusLocks(ctx context.Context, api pluginAPI, locks, held int) ([]*cluster.Mutex, error) {
+	mutexes := make([]*cluster.Mutex, locks)
+	errs := make([]error, locks)
+	sem := make(chan struct{}, benchStatusSetupParallelism)
+	var wg sync.WaitGroup
+	for i := 0; i < locks; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			m := cluster.NewMutex(api, fmt.Sprintf("bench-status-lock-%04d", i))
+			if errs[i] = m.LockWithContext(ctx); errs[i] != nil {
+				return
+			}
+			if i >= held {
+				m.Unlock()
+				return
+			}
+			mutexes[i] = m
+		}(i)
+	}
+	wg.Wait()
+	var out []*cluster.Mutex
+	for _, m := range mutexes {
+		if m != nil {
+			out = append(out, m)
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 func (s *benchNode) handleBenchStatusTeardown(r *http.Request) (int, interface{}, error) {
 	s.statusHeld.Lock()
 	defer s.statusHeld.Unlock()
-	out := benchStatusSetup{Locks: len(s.statusHeld.mutexes), Jobs: len(s.statusHeld.jobs)}
+	out := benchStatusSetup{Held: len(s.statusHeld.mutexes), Jobs: len(s.statusHeld.jobs)}
 	s.releaseBenchStatus()
 	return http.StatusOK, out, nil
 }

@@ -2,7 +2,7 @@
 // nodes beside the widely used implementation (mattermost-plugin-api v0.0.19
 // cluster); `make bench-cluster` runs it.
 //
-//	cd bench && go run ./realnodes [-bundle dist/bench/clusterdemo-<version>.tar.gz] [-out bench/results] [-quick] [-keep]
+//	cd bench && go run ./realnodes [-bundle dist/bench/clusterdemo-<version>.tar.gz] [-out bench/results] [-quick] [-status-only] [-keep]
 //
 // It brings up a 2-node local cluster (dev/localcluster) on a database of
 // its own, installs the bundle built from bench/plugin (whose
@@ -15,6 +15,8 @@
 //
 // -quick shortens every workload to check the harness; its figures mean
 // nothing and it writes outside the repository unless -out says otherwise.
+// -status-only runs only the status route's workloads (with the full plan
+// unless -quick) and prints their rows.
 package main
 
 import (
@@ -62,6 +64,7 @@ func run() error {
 	bundle := flag.String("bundle", filepath.Join(root, "dist", "bench", pluginmanifest.BundleName(manifest)), "plugin bundle built from bench/plugin")
 	out := flag.String("out", "", "folder for the results (default bench/results, or a temporary folder with -quick)")
 	quick := flag.Bool("quick", false, "short workloads, to check the harness only")
+	statusOnly := flag.Bool("status-only", false, "only the status route's workloads; prints their rows and writes nothing")
 	keep := flag.Bool("keep", false, "leave the cluster running afterwards")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "clusterdemo-benchcluster"), "folder for the nodes")
 	pgLogPath := flag.String("pglog", "", "PostgreSQL server log (default Debian's /var/log/postgresql/postgresql-<version>-<cluster>.log)")
@@ -119,7 +122,7 @@ func run() error {
 		*pgLogPath = fmt.Sprintf("/var/log/postgresql/postgresql-%s-%s.log", cluster.Postgres.Version, cluster.Postgres.Cluster)
 	}
 
-	b := &bench{plan: p, pg: &pgLog{path: *pgLogPath, database: database}, logf: logf, runID: model.NewId()[:8]}
+	b := &bench{plan: p, pg: &pgLog{path: *pgLogPath, database: database}, logf: logf, runID: model.NewId()[:8], statusOnly: *statusOnly}
 	for _, n := range cluster.Nodes {
 		node := newBenchNode(n.Index, n.URL, cluster.AdminToken)
 		if err := quietDemo(ctx, cluster.AdminClient(n), node); err != nil {
@@ -137,6 +140,10 @@ func run() error {
 	}
 	if res.WholeRun, err = whole.close(); err != nil {
 		return err
+	}
+	if *statusOnly {
+		fmt.Print("\n" + markdown(statusRows(res)) + "\n")
+		return nil
 	}
 	res.LoadAfter = loadAverage()
 	res.Duration = time.Since(began).Round(time.Second).String()
@@ -206,10 +213,16 @@ func measure(ctx context.Context, b *bench, res *results) error {
 		{"idle reading", func() (err error) { res.IdleBefore, err = b.runtime(ctx); return err }},
 		{"checking that the PostgreSQL log shows one deliberate duplicate-key error", func() error { return b.checkLogCounts(ctx) }},
 		{"KV call cost", func() (err error) { res.KVCost, err = b.kvCost(ctx); return err }},
-		{fmt.Sprintf("status route with %d locks and %d jobs", b.plan.StatusLocks, b.plan.StatusJobs), func() (err error) {
-			res.Status, err = b.status(ctx)
+	}
+	res.Status = make([]statusResult, len(b.plan.StatusSizes))
+	for i, size := range b.plan.StatusSizes {
+		steps = append(steps, step{fmt.Sprintf("status route with %d locks known (%d held) and %d jobs", size.Locks, size.Held, b.plan.StatusJobs), func() (err error) {
+			res.Status[i], err = b.status(ctx, size)
 			return err
-		}},
+		}})
+	}
+	if b.statusOnly {
+		return runSteps(ctx, b, res, steps)
 	}
 	perImpl := []struct {
 		name string
@@ -250,7 +263,12 @@ func measure(ctx context.Context, b *bench, res *results) error {
 		res.IdleAfter, err = b.runtime(ctx)
 		return err
 	}})
+	return runSteps(ctx, b, res, steps)
+}
 
+// runSteps runs steps in order, each once more after a failure or a
+// PostgreSQL restart.
+func runSteps(ctx context.Context, b *bench, res *results, steps []step) error {
 	for _, st := range steps {
 		b.logf("%s", st.name)
 		restarted, err := b.attempt(st.run)

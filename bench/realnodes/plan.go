@@ -24,9 +24,10 @@ type plan struct {
 	JobInterval         time.Duration `json:"job_interval"`
 	JobBody             time.Duration `json:"job_body"`
 	JobDuration         time.Duration `json:"job_duration"`
-	StatusLocks         int           `json:"status_locks"`
+	StatusSizes         []statusSize  `json:"status_sizes"`
 	StatusJobs          int           `json:"status_jobs"`
 	StatusSamples       int           `json:"status_samples"`
+	StatusPace          time.Duration `json:"status_pace"`
 	Settle              time.Duration `json:"settle"`
 }
 
@@ -50,9 +51,10 @@ var fullPlan = plan{
 	// once would show as an overlap.
 	JobBody:       100 * time.Millisecond,
 	JobDuration:   120 * time.Second,
-	StatusLocks:   50,
+	StatusSizes:   statusSizes,
 	StatusJobs:    10,
 	StatusSamples: 300,
+	StatusPace:    statusPace,
 	Settle:        10 * time.Second,
 }
 
@@ -71,11 +73,30 @@ var quickPlan = plan{
 	JobInterval:         2 * time.Second,
 	JobBody:             100 * time.Millisecond,
 	JobDuration:         10 * time.Second,
-	StatusLocks:         50,
+	StatusSizes:         statusSizes,
 	StatusJobs:          10,
 	StatusSamples:       20,
+	StatusPace:          statusPace,
 	Settle:              2 * time.Second,
 }
+
+// statusSize is one size of the status workload: Locks lock names known to
+// node 1, Held of them held.
+type statusSize struct {
+	Locks int `json:"locks"`
+	Held  int `json:"held"`
+}
+
+// statusSizes are the status workload's sizes, smallest first (the names
+// of the first are reused by the next): the earlier runs' 50 held locks
+// (with the job and demo locks the answer lists 64), and a plugin locking
+// per user or per channel, a thousand names of which a tenth are held.
+var statusSizes = []statusSize{{Locks: 50, Held: 50}, {Locks: 1000, Held: 100}}
+
+// statusPace spaces the timed requests so that a run spans several of the
+// server's background refreshes, which share its cores with the requests,
+// as an open panel's polls would.
+const statusPace = 20 * time.Millisecond
 
 // MarshalJSON writes durations as "30s" rather than nanoseconds, for people
 // reading the results file.

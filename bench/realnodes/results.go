@@ -27,7 +27,7 @@ type results struct {
 	Duration   string     `json:"duration"`
 
 	KVCost     kvCostResult            `json:"kv_cost"`
-	Status     statusResult            `json:"status"`
+	Status     []statusResult          `json:"status"`
 	IdleBefore []nodeRuntime           `json:"idle_before"`
 	IdleAfter  []nodeRuntime           `json:"idle_after"`
 	Impls      map[string]*implResults `json:"implementations"`
@@ -119,12 +119,19 @@ type jobResult struct {
 }
 
 type statusResult struct {
+	LocksKnown    int            `json:"locks_known"`
 	LocksHeld     int            `json:"locks_held"`
 	JobsScheduled int            `json:"jobs_scheduled"`
 	LocksListed   int            `json:"locks_listed"`
 	JobsListed    int            `json:"jobs_listed"`
 	ResponseBytes int            `json:"response_bytes"`
 	Latency       report.Summary `json:"latency"`
+	// FirstMS is the first answer's time, not in Latency: the first request
+	// after a quiet spell reads every lock from the store.
+	FirstMS float64 `json:"first_ms"`
+	// MaxAgeMS is the oldest as_of any answer reported, against its
+	// generated_at.
+	MaxAgeMS float64 `json:"max_age_ms"`
 }
 
 type nodeRuntime struct {
@@ -135,12 +142,17 @@ type nodeRuntime struct {
 	Samples    int     `json:"samples,omitempty"`
 }
 
-// countStatus reads how many locks and jobs a status answer lists.
-func countStatus(body []byte) (locks, jobs, size int) {
-	var s struct {
-		Locks []json.RawMessage `json:"locks"`
-		Jobs  []json.RawMessage `json:"jobs"`
-	}
-	_ = json.Unmarshal(body, &s)
-	return len(s.Locks), len(s.Jobs), len(body)
+// statusAnswer is what the benchmark reads of a status answer.
+type statusAnswer struct {
+	Locks       []json.RawMessage `json:"locks"`
+	Jobs        []json.RawMessage `json:"jobs"`
+	GeneratedAt time.Time         `json:"generated_at"`
+	AsOf        time.Time         `json:"as_of"`
+}
+
+// readStatusAnswer decodes a status answer.
+func readStatusAnswer(body []byte) (statusAnswer, error) {
+	var s statusAnswer
+	err := json.Unmarshal(body, &s)
+	return s, err
 }

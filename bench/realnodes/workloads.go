@@ -19,6 +19,8 @@ type bench struct {
 	pg    *pgLog
 	logf  func(format string, args ...any)
 	runID string // makes every lock and job name of this run fresh
+	// statusOnly runs only the status route's workloads.
+	statusOnly bool
 }
 
 const (
@@ -367,29 +369,52 @@ func analyzeJob(p plan, impl string, runs []jobRun, nodes int) jobResult {
 	return res
 }
 
-// status times GET /api/v1/status on node 1 with locks held and jobs
-// scheduled there through the plugin's own API.
-func (b *bench) status(ctx context.Context) (statusResult, error) {
+// statusWarmUpBound bounds the wait for a status answer read after the
+// workload's setup: the server's staleness bound with room to spare.
+const statusWarmUpBound = 10 * time.Second
+
+// status times GET /api/v1/status on node 1 with size's locks known and
+// held there, and jobs scheduled, through the plugin's own API. One
+// request every plan.StatusPace, from outside, as a browser sees it.
+func (b *bench) status(ctx context.Context, size statusSize) (statusResult, error) {
 	node := b.nodes[0]
 	var setup struct {
 		Locks int `json:"locks"`
+		Held  int `json:"held"`
 		Jobs  int `json:"jobs"`
 	}
-	if err := node.post(ctx, "/api/v1/bench/status/setup", map[string]any{"locks": b.plan.StatusLocks, "jobs": b.plan.StatusJobs}, &setup); err != nil {
+	if err := node.post(ctx, "/api/v1/bench/status/setup", map[string]any{"locks": size.Locks, "held": size.Held, "jobs": b.plan.StatusJobs}, &setup); err != nil {
 		return statusResult{}, err
 	}
 	defer node.post(context.Background(), "/api/v1/bench/status/teardown", nil, nil)
-	res := statusResult{LocksHeld: setup.Locks, JobsScheduled: setup.Jobs}
+	res := statusResult{LocksKnown: setup.Locks, LocksHeld: setup.Held, JobsScheduled: setup.Jobs}
+	// Until an answer read after the setup comes, the node may still show
+	// a snapshot begun during it (fewer locks): those answers are not timed.
+	setupDone := time.Now()
 	var took []time.Duration
-	for i := 0; i < b.plan.StatusSamples; i++ {
+	for i, timed := 0, 0; timed < b.plan.StatusSamples; i++ {
 		d, body, err := node.timedGet(ctx, "/api/v1/status")
 		if err != nil {
 			return statusResult{}, err
 		}
-		took = append(took, d)
-		if i == 0 {
-			res.LocksListed, res.JobsListed, res.ResponseBytes = countStatus(body)
+		answer, err := readStatusAnswer(body)
+		if err != nil {
+			return statusResult{}, fmt.Errorf("status answer: %w", err)
 		}
+		res.MaxAgeMS = max(res.MaxAgeMS, report.Millis(answer.GeneratedAt.Sub(answer.AsOf)))
+		switch {
+		case i == 0:
+			res.FirstMS = report.Millis(d)
+		case !answer.AsOf.After(setupDone):
+			if time.Since(setupDone) > statusWarmUpBound {
+				return statusResult{}, fmt.Errorf("no status answer read after the setup within %v", statusWarmUpBound)
+			}
+		default:
+			took = append(took, d)
+			timed++
+			res.LocksListed, res.JobsListed, res.ResponseBytes = len(answer.Locks), len(answer.Jobs), len(body)
+		}
+		time.Sleep(b.plan.StatusPace)
 	}
 	res.Latency = report.Summarize(took)
 	return res, nil

@@ -44,6 +44,9 @@ type App struct {
 	jobs   *demoJobs
 	stress *stressDemo
 
+	status  *statusCache
+	history *history
+
 	cfgMu sync.RWMutex
 	cfg   *Configuration
 	// refused is the last saved settings the plugin refused; nil once a
@@ -86,7 +89,7 @@ func New(o Options) *App {
 	api := o.API
 	a := &App{api: api, users: newUsernames(o.API), now: o.Now, ensureBot: o.EnsureBot, render: o.RenderDigest, cfg: o.Config, refused: o.Refused, ctx: ctx, cancel: cancel}
 	self := nodeRecord{ID: o.Self.ID, Name: o.Self.Name, StartedAt: o.Self.StartedAt, Version: o.Self.Version, ServerVersion: o.Self.ServerVersion}
-	a.nodes = newNodeRegistry(api, self, o.Now, a.publish)
+	a.nodes = newNodeRegistry(api, self, o.Now, func(kind string) { a.publish(kind, "") })
 	a.locks = newDemoLocks(api, o.Now, a.publish)
 	a.jobs = newDemoJobs(api, o.Now, func() string { return a.nodes.Self().Name }, a.publish, map[string]jobWork{
 		JobQuick:  sleepWork(func() time.Duration { return quickRunTime }),
@@ -94,6 +97,8 @@ func New(o Options) *App {
 		JobDigest: a.digest,
 	})
 	a.stress = newStressDemo(api, a.nodes.Self, o.Now, a.publish)
+	a.history = newHistory(o.Now)
+	a.status = newStatusCache(a.readStatus, o.Now, a.history.observe)
 	return a
 }
 
@@ -102,8 +107,13 @@ func (a *App) audit(by Actor, action, target string, err error) {
 	logAudit(a.api, a.nodes.Self().Name, by, action, target, err)
 }
 
-// publish tells open panels that something of kind changed.
-func (a *App) publish(kind string) {
+// publish tells open panels that something of kind changed. The event
+// names no lock (see publishStatusChanged); a lock this node changed is
+// read into the status cache as well.
+func (a *App) publish(kind, name string) {
+	if kind == changeLock {
+		go a.observeLock(name)
+	}
 	publishStatusChanged(a.api, kind)
 }
 
@@ -130,6 +140,7 @@ func (a *App) Start() error {
 		return err
 	}
 	a.stress.Start()
+	go a.status.run(a.ctx)
 	return nil
 }
 
@@ -189,12 +200,25 @@ func (a *App) Nodes() ([]Node, error) {
 	return a.nodes.nodes(newKVReads(a.api))
 }
 
-// Status reads its parts at once, through one kvReads: each part's items
-// are read in parallel, the keys are listed once for all parts, and the
-// whole request keeps at most statusReadParallelism calls in flight. The
-// error is that of the first failed part in the order nodes, locks, jobs,
-// stress.
+// Status answers from the status cache: at most StatusMaxAge old, read
+// from the store only when the cache is older than that.
 func (a *App) Status() (Status, error) {
+	out, err := a.status.get()
+	if err != nil {
+		return Status{}, err
+	}
+	out.Node = a.Self()
+	out.Settings = a.Settings()
+	out.Timeline = a.history.timeline()
+	return out, nil
+}
+
+// readStatus reads every part from the store at once, through one kvReads:
+// each part's items are read in parallel, the keys are listed once for all
+// parts, and the whole read keeps at most statusReadParallelism calls in
+// flight. The error is that of the first failed part in the order nodes,
+// locks, jobs, stress.
+func (a *App) readStatus() (Status, error) {
 	reads := newKVReads(a.api)
 	var out Status
 	err := allOf(
@@ -206,17 +230,15 @@ func (a *App) Status() (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	out.Node = a.Self()
-	out.Settings = a.Settings()
-	out.GeneratedAt = a.now()
 	return out, nil
 }
 
 // Locks lists every lock known cluster-wide (demo locks, job locks, the
 // stress demo's lock) and every other lock this node has used, each with
-// its state in the store, sorted by name.
+// its state in the store at most StatusMaxAge ago, sorted by name.
 func (a *App) Locks() ([]Lock, error) {
-	return a.locks.list(newKVReads(a.api))
+	st, err := a.status.get()
+	return st.Locks, err
 }
 
 // Lock returns one lock; found is false for a name no one has used.
@@ -228,12 +250,28 @@ func (a *App) Lock(name string) (lock Lock, found bool, err error) {
 	if !demo && !isJobLock(name) && name != StressLockName && !a.knownHere(name) {
 		return Lock{}, false, nil
 	}
+	observed := a.now()
 	state, err := cluster.InspectLock(a.api, name)
 	if err != nil {
 		return Lock{}, false, err
 	}
 	state.Name = name
-	return lockFrom(state, lockKind(name, demo)), true, nil
+	lock = lockFrom(state, lockKind(name, demo))
+	lock.ObservedAt = observed
+	return lock, true, nil
+}
+
+// observeLock reads lock name after this node changed it on its own (a hold
+// ending, a lease lost) and puts it in the status cache, so the next answer
+// shows the change without waiting for the refresher.
+func (a *App) observeLock(name string) {
+	if a.ctx.Err() != nil {
+		return // stopping: the cache is no longer read
+	}
+	lock, found, err := a.Lock(name)
+	if err == nil && found {
+		a.status.observe(lock)
+	}
 }
 
 // AcquireLock takes demo lock name on this node for userID, waiting up to
@@ -270,7 +308,9 @@ func (a *App) acquireLock(name string, hold, wait time.Duration) (Lock, error) {
 	if err != nil {
 		return Lock{}, err
 	}
-	return lockFrom(cluster.LockState{Lease: lease, Held: true}, LockDemo), nil
+	lock := lockFrom(cluster.LockState{Lease: lease, Held: true}, LockDemo)
+	a.status.observe(lock)
+	return lock, nil
 }
 
 // ReleaseLock releases demo lock name for userID if this node holds it,
@@ -297,6 +337,7 @@ func (a *App) ReleaseLock(userID, name string) (lock Lock, found bool, err error
 	if !released {
 		return Lock{}, true, &LockError{Err: ErrLockNotHeldHere, Lock: lock}
 	}
+	a.status.observe(lock)
 	return lock, true, nil
 }
 

@@ -71,7 +71,7 @@ type demoJobs struct {
 	api     PluginAPI
 	now     func() time.Time
 	self    func() string // this node's name
-	publish func(kind string)
+	publish func(kind, name string)
 	work    map[string]jobWork
 
 	applyMu   sync.Mutex // one Apply or CloseAll at a time
@@ -84,7 +84,7 @@ type demoJobs struct {
 	summaries map[string]string
 }
 
-func newDemoJobs(api PluginAPI, now func() time.Time, self func() string, publish func(kind string), work map[string]jobWork) *demoJobs {
+func newDemoJobs(api PluginAPI, now func() time.Time, self func() string, publish func(kind, name string), work map[string]jobWork) *demoJobs {
 	return &demoJobs{
 		api:       api,
 		now:       now,
@@ -199,7 +199,7 @@ func (d *demoJobs) recordStart(run cluster.Run) {
 	if err != nil {
 		d.api.LogError("clusterdemo: recording job start failed", "job", run.Job, "err", err.Error())
 	}
-	d.publish(changeJob)
+	d.publish(changeJob, run.Job)
 }
 
 // recordRun records the end of a run in the job's history.
@@ -225,7 +225,7 @@ func (d *demoJobs) recordRun(run cluster.Run) {
 	if err != nil {
 		d.api.LogError("clusterdemo: recording job run failed", "job", run.Job, "err", err.Error())
 	}
-	d.publish(changeJob)
+	d.publish(changeJob, run.Job)
 }
 
 // History returns the job's last runs, newest first.

@@ -72,7 +72,7 @@ func (h *heldLock) requestRelease() {
 type demoLocks struct {
 	api     PluginAPI
 	now     func() time.Time
-	publish func(kind string)
+	publish func(kind, name string)
 
 	mu   sync.Mutex
 	held map[string]*heldLock
@@ -86,7 +86,7 @@ type demoLocks struct {
 	wg       sync.WaitGroup
 }
 
-func newDemoLocks(api PluginAPI, now func() time.Time, publish func(kind string)) *demoLocks {
+func newDemoLocks(api PluginAPI, now func() time.Time, publish func(kind, name string)) *demoLocks {
 	return &demoLocks{api: api, now: now, publish: publish, held: map[string]*heldLock{}, recent: map[string]time.Time{}}
 }
 
@@ -167,7 +167,7 @@ func (d *demoLocks) Acquire(ctx context.Context, name string, hold, wait time.Du
 
 	lease, _ := h.mutex.Lease()
 	go d.holdFor(name, h, hold)
-	d.publish(changeLock)
+	d.publish(changeLock, name)
 	return lease, nil
 }
 
@@ -204,7 +204,7 @@ func (d *demoLocks) holdFor(name string, h *heldLock, hold time.Duration) {
 	h.mutex.Unlock()
 	d.forget(name, h)
 	close(h.done)
-	d.publish(changeLock)
+	d.publish(changeLock, name)
 }
 
 func (d *demoLocks) forget(name string, h *heldLock) {

@@ -40,7 +40,7 @@ func testOptions(api PluginAPI, name string, cfg *Configuration) Options {
 
 // startNode starts node name over store with cfg, stopped when the test
 // ends.
-func startNode(t *testing.T, store *kvtest.Store, name string, cfg *Configuration) *testNode {
+func startNode(t testing.TB, store *kvtest.Store, name string, cfg *Configuration) *testNode {
 	t.Helper()
 	api := apptest.NewFakeAPI(store)
 	return &testNode{api: api, app: apptest.Run(t, api, New(testOptions(api, name, cfg)))}

@@ -30,6 +30,9 @@ type Lock struct {
 	AcquiredAt   time.Time
 	ExpiresAt    time.Time
 	FencingToken uint64
+	// ObservedAt is when this state was read from the store (zero for a
+	// lock just taken or released by this call).
+	ObservedAt time.Time
 }
 
 // lockKind classifies a lock name.

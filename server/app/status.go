@@ -14,4 +14,9 @@ type Status struct {
 	// Settings are what the answering node runs with.
 	Settings    Settings
 	GeneratedAt time.Time
+	// AsOf is when the oldest part of the answer was read from the store;
+	// GeneratedAt minus AsOf is at most StatusMaxAge.
+	AsOf time.Time
+	// Timeline is what this node saw happen over the last HistorySpan.
+	Timeline Timeline
 }

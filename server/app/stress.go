@@ -138,7 +138,7 @@ type stressDemo struct {
 	api     PluginAPI
 	self    func() nodeRecord
 	now     func() time.Time
-	publish func(kind string)
+	publish func(kind, name string)
 
 	mu     sync.Mutex
 	joined string // ID of the last run this node took part in
@@ -148,7 +148,7 @@ type stressDemo struct {
 	wake   chan struct{}
 }
 
-func newStressDemo(api PluginAPI, self func() nodeRecord, now func() time.Time, publish func(kind string)) *stressDemo {
+func newStressDemo(api PluginAPI, self func() nodeRecord, now func() time.Time, publish func(kind, name string)) *stressDemo {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &stressDemo{api: api, self: self, now: now, publish: publish, ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1)}
 }
@@ -253,7 +253,7 @@ func (d *stressDemo) Begin(seconds int, by Actor) (stressRun, error) {
 		// The other nodes still find the run by polling the KV store.
 		d.api.LogWarn("clusterdemo: publishing stress event failed", "err", err.Error())
 	}
-	d.publish(changeStress)
+	d.publish(changeStress, "")
 	d.Wake()
 	return run, nil
 }
@@ -323,12 +323,12 @@ func (d *stressDemo) take(run stressRun) {
 		case <-ticker.C:
 			if progressDue(d.now(), lastSave, run.EndsAt) {
 				save()
-				d.publish(changeStress)
+				d.publish(changeStress, "")
 			}
 		}
 	}
 	save()
-	d.publish(changeStress)
+	d.publish(changeStress, "")
 }
 
 // progressDue says whether an interim result may be written at now: a

@@ -88,7 +88,7 @@ func TestStressRunWaitsForTheCooldown(t *testing.T) {
 	clock := &fakeClock{now: time.Now()}
 	api := apptest.NewFakeAPI(kvtest.NewStore())
 	self := func() nodeRecord { return nodeRecord{ID: "n1", Name: "node-a"} }
-	d := newStressDemo(api, self, clock.Now, func(string) {})
+	d := newStressDemo(api, self, clock.Now, func(string, string) {})
 	by := Actor{UserID: apptest.AdminUser, Username: "sysadmin"}
 
 	run, err := d.Begin(1, by)

@@ -58,6 +58,9 @@ type lockJSON struct {
 	ExpiresAt    *string `json:"expires_at"`
 	FencingToken *uint64 `json:"fencing_token"`
 	Kind         string  `json:"kind"`
+	// ObservedAt is additive: when this state was read from the store
+	// (null for the lock a take or release request just changed).
+	ObservedAt *string `json:"observed_at"`
 }
 
 type jobJSON struct {
@@ -102,6 +105,10 @@ type statusJSON struct {
 	DemoActionsEnabled        bool    `json:"demo_actions_enabled"`
 	DemoActionsDisabledReason *string `json:"demo_actions_disabled_reason"`
 	GeneratedAt               *string `json:"generated_at"`
+	// AsOf and Timeline are additive: when the oldest part of the answer
+	// was read from the store, and the history the timeline draws.
+	AsOf     *string      `json:"as_of"`
+	Timeline timelineJSON `json:"timeline"`
 }
 
 type stressJSON struct {
@@ -185,7 +192,7 @@ func nodesJSONFrom(nodes []app.Node) []nodeJSON {
 
 // lockJSONFrom leaves the holder's fields null while the lock is free.
 func lockJSONFrom(l app.Lock) lockJSON {
-	out := lockJSON{Name: l.Name, Held: l.Held, Kind: string(l.Kind)}
+	out := lockJSON{Name: l.Name, Held: l.Held, Kind: string(l.Kind), ObservedAt: wireTime(l.ObservedAt)}
 	if l.Held {
 		out.HolderID = wireString(l.HolderID)
 		out.HolderName = wireString(l.HolderName)
@@ -313,6 +320,8 @@ func statusJSONFrom(st app.Status) statusJSON {
 		Stress:      stressJSONFrom(st.Stress),
 		Settings:    settingsJSONFrom(st.Settings),
 		GeneratedAt: wireTime(st.GeneratedAt),
+		AsOf:        wireTime(st.AsOf),
+		Timeline:    timelineJSONFrom(st.Timeline),
 
 		DemoActionsEnabled: st.Settings.DemoActions,
 	}

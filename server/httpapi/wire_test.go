@@ -17,14 +17,16 @@ import (
 // plugin sends beyond the contract are listed apart, so a change to either
 // shows up here.
 var (
-	nodeFields  = []string{"id", "name", "started_at", "last_seen_at", "alive", "self", "version"}
-	nodeExtra   = []string{"server_version"}
-	lockFields  = []string{"name", "held", "holder_id", "holder_name", "acquired_at", "expires_at", "fencing_token", "kind"}
-	jobFields   = []string{"name", "interval_ms", "running", "running_on", "last_started_at", "last_finished_at", "last_node", "last_duration_ms", "last_error", "runs", "next_run_at", "lock", "run_requested"}
-	runFields   = []string{"node", "started_at", "duration_ms", "error"}
-	runExtra    = []string{"summary"}
-	statusKeys  = []string{"node", "nodes", "locks", "jobs", "generated_at", "stress", "settings", "demo_actions_enabled", "demo_actions_disabled_reason"}
-	stressField = []string{"id", "seconds", "started_at", "ends_at", "finished_at", "started_by", "running", "acquisitions", "handoff_p50_ms", "handoff_p99_ms", "overlaps", "overlap_seen", "errors",
+	nodeFields   = []string{"id", "name", "started_at", "last_seen_at", "alive", "self", "version"}
+	nodeExtra    = []string{"server_version"}
+	lockFields   = []string{"name", "held", "holder_id", "holder_name", "acquired_at", "expires_at", "fencing_token", "kind", "observed_at"}
+	jobFields    = []string{"name", "interval_ms", "running", "running_on", "last_started_at", "last_finished_at", "last_node", "last_duration_ms", "last_error", "runs", "next_run_at", "lock", "run_requested"}
+	runFields    = []string{"node", "started_at", "duration_ms", "error"}
+	runExtra     = []string{"summary"}
+	statusKeys   = []string{"node", "nodes", "locks", "jobs", "generated_at", "stress", "settings", "demo_actions_enabled", "demo_actions_disabled_reason", "as_of", "timeline"}
+	timelineKeys = []string{"from", "to", "holds", "runs", "node_events"}
+	holdFields   = []string{"lock", "node", "node_name", "from", "to", "fencing_token", "ended_by"}
+	stressField  = []string{"id", "seconds", "started_at", "ends_at", "finished_at", "started_by", "running", "acquisitions", "handoff_p50_ms", "handoff_p99_ms", "overlaps", "overlap_seen", "errors",
 		"started_by_user", "next_start_at", "handoffs_seen", "handoff_mean_ms", "handoff_max_ms"}
 )
 
@@ -106,6 +108,7 @@ func checkNode(t *testing.T, n map[string]interface{}) {
 func checkLock(t *testing.T, l map[string]interface{}) {
 	t.Helper()
 	assertKeys(t, "lock", l, lockFields)
+	assertTime(t, "lock.observed_at", l["observed_at"], true)
 	held, ok := l["held"].(bool)
 	if !ok {
 		t.Fatalf("lock.held = %#v", l["held"])
@@ -207,6 +210,7 @@ func TestJSONShapesFollowTheContract(t *testing.T) {
 	n.doJSON(t, "GET", "/api/v1/status", "", http.StatusOK, &status)
 	assertKeys(t, "status", status, statusKeys)
 	assertTime(t, "status.generated_at", status["generated_at"], false)
+	assertTime(t, "status.as_of", status["as_of"], false)
 	self, _ := status["node"].(map[string]interface{})
 	checkNode(t, self)
 	if self["self"] != true || self["name"] != "node-a" {
@@ -223,6 +227,20 @@ func TestJSONShapesFollowTheContract(t *testing.T) {
 	}
 	if kinds["shape-held"] != "demo" {
 		t.Errorf("demo lock listed as %q", kinds["shape-held"])
+	}
+	timeline, _ := status["timeline"].(map[string]interface{})
+	assertKeys(t, "timeline", timeline, timelineKeys)
+	openHolds := 0
+	for _, h := range decodeObjects(t, timeline["holds"], "timeline.holds") {
+		assertKeys(t, "hold", h, holdFields)
+		assertTime(t, "hold.from", h["from"], false)
+		assertNumber(t, "hold.fencing_token", h["fencing_token"])
+		if h["lock"] == "shape-held" && h["to"] == nil && h["node"] == self["id"] {
+			openHolds++
+		}
+	}
+	if openHolds != 1 {
+		t.Errorf("timeline has %d open holds of shape-held by node-a, want 1: %v", openHolds, timeline["holds"])
 	}
 	if kinds[cluster.JobLockName(app.JobQuick)] != "job" {
 		t.Errorf("job lock %s listed as %q; locks %v", cluster.JobLockName(app.JobQuick), kinds[cluster.JobLockName(app.JobQuick)], kinds)

@@ -16,7 +16,7 @@ type Node interface {
 
 // Run delivers the store's cluster events for api to n, starts n, and stops
 // it when the test ends.
-func Run[N Node](t *testing.T, api *FakeAPI, n N) N {
+func Run[N Node](t testing.TB, api *FakeAPI, n N) N {
 	t.Helper()
 	api.OnPluginClusterEvent(n.HandleClusterEvent)
 	if err := n.Start(); err != nil {
