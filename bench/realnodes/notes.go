@@ -32,6 +32,6 @@ func notes(r *results) []string {
 		fmt.Sprintf("Job delay is measured from each implementation's own due time: clusterdemo promises a start %s after the previous start, the comparator %s after the previous run finished (MakeWaitForInterval).",
 			r.Plan.JobInterval, r.Plan.JobInterval),
 		"Team Edition nodes on one database carry no plugin cluster events between them, so cross-node figures are what polling gives.",
-		"Database error lines are counted in the PostgreSQL log for the benchmark's database only, between the log's size before and after each window.")
+		"Database error lines are counted in the PostgreSQL log for the benchmark's database only, from the first workload to the last, and attributed to a workload and an implementation by the key each line names.")
 	return out
 }
