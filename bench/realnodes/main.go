@@ -34,6 +34,7 @@ import (
 
 	"github.com/mattermost/mattermost-server/v5/model"
 
+	"github.com/clusterdemo/clusterdemo/bench/impls"
 	"github.com/clusterdemo/clusterdemo/build/pluginmanifest"
 	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
@@ -255,8 +256,14 @@ func measure(ctx context.Context, b *bench, res *results) error {
 			return err
 		}},
 	}
-	for _, w := range perImpl {
-		for _, impl := range implNames {
+	// Both implementations take the same number of samples of every
+	// workload; which one goes first alternates from workload to workload,
+	// and the results record the order.
+	res.Order = map[string][]string{}
+	for round, w := range perImpl {
+		for _, im := range impls.InOrder(round) {
+			impl := im.Name
+			res.Order[w.name] = append(res.Order[w.name], impl)
 			steps = append(steps, step{w.name + ": " + impl, func() error { return w.run(impl, res.Impls[impl]) }})
 		}
 	}
