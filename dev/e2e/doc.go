@@ -11,6 +11,9 @@
 //	MM_VERSION=5.39.3 go test -tags e2e -count=1 -v -timeout 30m ./dev/e2e/...
 //	MM_VERSION=6.7.2 go test -tags e2e -count=1 -v -timeout 30m ./dev/e2e/...
 //
+// -short is refused (exit status 2) rather than passing without running
+// anything; choose checks with -run.
+//
 // Environment: MM_VERSION (5.39.3 by default; on 6.7.2 only the install,
 // who-holds-the-lock, slash-command and kill -9 checks run, the others skip
 // saying why), CLUSTERDEMO_BUNDLE (dist/clusterdemo-<version>.tar.gz by
