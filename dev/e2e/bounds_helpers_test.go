@@ -50,6 +50,12 @@ const (
 	// cluster package's lock retry backoff when the lock was just released
 	// by another node, plus request latency on a busy machine.
 	jobWakeSlack = 2 * time.Second
+	// jobStartSlack is how late a job's start may be after it is due: the
+	// cluster package wakes ahead of the due time and holds the lock, so a
+	// start is late only by scheduling on a busy machine (tens of ms in the
+	// real-node benchmark). It is well under every short interval, so a
+	// skipped start cannot hide in it.
+	jobStartSlack = 500 * time.Millisecond
 	// timestampRounding: the API's times have millisecond precision.
 	timestampRounding = time.Millisecond
 	// eventLatency bounds a websocket event's delay after the run it reports.
