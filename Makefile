@@ -34,7 +34,7 @@ NODES ?= 2
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: all dist server webapp bundle manifest test vet go-test webapp-test bundle-test e2e \
-	check-style deploy demo demo-stop bench bench-cluster fuzz clean
+	check-style deploy demo demo-stop bench bench-cluster e2e-broken fuzz clean
 
 all: check-style test dist
 
@@ -90,8 +90,8 @@ bundle-test: dist
 		$(GO) test -count=1 -run TestProducedBundle -v ./build/bundle
 
 ## e2e: the real-cluster suite (real Mattermost nodes, PostgreSQL, chromium), on
-## every version in E2E_VERSIONS: everything on 5.39.3, the install, lock,
-## command and kill -9 checks on 6.7.2
+## every version in E2E_VERSIONS: every check on each, but the graceful node
+## restart on 6.7.2 (it closes the database before deactivating plugins)
 E2E_VERSIONS ?= 5.39.3 6.7.2
 e2e: dist
 	@for version in $(E2E_VERSIONS); do \
@@ -139,6 +139,21 @@ bench-cluster: manifest webapp
 	cd bench && CGO_ENABLED=0 $(GO) build -trimpath -o ../$(BENCH_ROOT)/server/dist/plugin-$(HOST_PLATFORM) ./plugin
 	$(GO) run ./build/bundle -root $(BENCH_ROOT) -out dist/bench
 	cd bench && $(GO) run ./realnodes
+
+## e2e-broken: the e2e checks (E2E_RUN, a -run pattern) against a plugin
+## with one deliberate fault (BROKEN, a variant of dev/brokenplugin), to show
+## that they fail on a wrong implementation. Never part of `make test`.
+BROKEN_ROOT := dist/broken/root
+E2E_RUN ?= .
+e2e-broken: manifest webapp
+	@test -n "$(BROKEN)" || { echo "e2e-broken: set BROKEN to a variant of dev/brokenplugin"; exit 2; }
+	rm -rf $(BROKEN_ROOT) && mkdir -p $(BROKEN_ROOT)/server/dist $(BROKEN_ROOT)/webapp
+	cp -r plugin.json assets $(BROKEN_ROOT)/
+	cp -r webapp/dist $(BROKEN_ROOT)/webapp/
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BROKEN_ROOT)/server/dist/plugin-$(HOST_PLATFORM) ./dev/brokenplugin
+	$(GO) run ./build/bundle -root $(BROKEN_ROOT) -out dist/broken
+	CLUSTERDEMO_BROKEN=$(BROKEN) CLUSTERDEMO_BUNDLE=$(abspath dist/broken/$(PLUGIN_ID)-$(PLUGIN_VERSION).tar.gz) MM_VERSION=$(MM_VERSION) \
+		$(GO) test -tags e2e -count=1 -v -timeout 30m -run '$(E2E_RUN)' ./dev/e2e/...
 
 clean:
 	rm -rf dist server/dist webapp/dist build/bin

@@ -95,3 +95,14 @@ func ByName(name string) (Impl, bool) {
 	}
 	return Impl{}, false
 }
+
+// InOrder is the order in which a benchmark runs its round'th workload:
+// ours first in even rounds, the comparator first in odd ones, so neither
+// always runs on a cold (or a warm) machine. Both drivers use it and record
+// the order they used.
+func InOrder(round int) []Impl {
+	if round%2 == 0 {
+		return []Impl{Ours, Comparator}
+	}
+	return []Impl{Comparator, Ours}
+}

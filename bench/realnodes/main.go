@@ -3,6 +3,7 @@
 // cluster); `make bench-cluster` runs it.
 //
 //	cd bench && go run ./realnodes [-bundle dist/bench/clusterdemo-<version>.tar.gz] [-out bench/results] [-quick] [-status-only] [-keep]
+//	cd bench && go run ./realnodes -readme
 //
 // It brings up a 2-node local cluster (dev/localcluster) on a database of
 // its own, installs the bundle built from bench/plugin (whose
@@ -12,6 +13,9 @@
 // processes' RSS from /proc and counts PostgreSQL's duplicate-key ERROR
 // lines in the server log during the contention and waiting windows. It prints one
 // table and writes it with every figure as JSON, and a chart as SVG.
+//
+// A full run into bench/results also regenerates README.md's Performance
+// section (readme.go); -readme only regenerates it from the committed results.
 //
 // -quick shortens every workload to check the harness; its figures mean
 // nothing and it writes outside the repository unless -out says otherwise.
@@ -32,6 +36,7 @@ import (
 
 	"github.com/mattermost/mattermost-server/v5/model"
 
+	"github.com/clusterdemo/clusterdemo/bench/impls"
 	"github.com/clusterdemo/clusterdemo/build/pluginmanifest"
 	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
@@ -69,7 +74,11 @@ func run() error {
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "clusterdemo-benchcluster"), "folder for the nodes")
 	pgLogPath := flag.String("pglog", "", "PostgreSQL server log (default Debian's /var/log/postgresql/postgresql-<version>-<cluster>.log)")
 	version := flag.String("version", localcluster.DefaultVersion, "Mattermost version")
+	readme := flag.Bool("readme", false, "only regenerate README.md's Performance section from the committed results")
 	flag.Parse()
+	if *readme {
+		return regenerateReadme(root)
+	}
 
 	p := fullPlan
 	if *quick {
@@ -153,7 +162,14 @@ func run() error {
 	for _, n := range res.Notes {
 		fmt.Println("- " + n)
 	}
-	return write(*out, res)
+	if err := write(*out, res); err != nil {
+		return err
+	}
+	if *quick || filepath.Clean(*out) != filepath.Dir(resultsPath(root)) {
+		return nil
+	}
+	// A full run into the committed results makes the README's section too.
+	return regenerateReadme(root)
 }
 
 // attempt runs one step and reports whether PostgreSQL restarted meanwhile.
@@ -253,8 +269,14 @@ func measure(ctx context.Context, b *bench, res *results) error {
 			return err
 		}},
 	}
-	for _, w := range perImpl {
-		for _, impl := range implNames {
+	// Both implementations take the same number of samples of every
+	// workload; which one goes first alternates from workload to workload,
+	// and the results record the order.
+	res.Order = map[string][]string{}
+	for round, w := range perImpl {
+		for _, im := range impls.InOrder(round) {
+			impl := im.Name
+			res.Order[w.name] = append(res.Order[w.name], impl)
 			steps = append(steps, step{w.name + ": " + impl, func() error { return w.run(impl, res.Impls[impl]) }})
 		}
 	}

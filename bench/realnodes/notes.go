@@ -1,6 +1,10 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // notes are the facts a reader needs beside the table.
 func notes(r *results) []string {
@@ -27,11 +31,29 @@ func notes(r *results) []string {
 				impl, ir.Contention.UnfinishedWaits, num(ir.Contention.MaxUnfinishedWaitMS)))
 		}
 	}
+	if len(r.Order) == 0 {
+		out = append(out, "This run did not record the order of the implementations: runs before the order alternated ran clusterdemo first in every workload.")
+	} else {
+		var parts []string
+		for _, w := range sortedKeys(r.Order) {
+			parts = append(parts, fmt.Sprintf("%s: %s", w, strings.Join(r.Order[w], " then ")))
+		}
+		out = append(out, "Order of the implementations, alternating by workload: "+strings.Join(parts, "; ")+".")
+	}
 	out = append(out,
 		"Times are wall clock on one machine: both nodes run here, so node 1's release and node 2's acquisition are read from one clock.",
 		fmt.Sprintf("Job delay is measured from each implementation's own due time: clusterdemo promises a start %s after the previous start, the comparator %s after the previous run finished (MakeWaitForInterval).",
 			r.Plan.JobInterval, r.Plan.JobInterval),
 		"Team Edition nodes on one database carry no plugin cluster events between them, so cross-node figures are what polling gives.",
-		"Database error lines are counted in the PostgreSQL log for the benchmark's database only, between the log's size before and after each window.")
+		"Database error lines are counted in the PostgreSQL log for the benchmark's database only, from the first workload to the last, and attributed to a workload and an implementation by the key each line names.")
 	return out
+}
+
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -113,3 +113,35 @@ func (p plan) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(out)
 }
+
+// UnmarshalJSON reads what MarshalJSON writes, so the README can be
+// generated from a results file.
+func (p *plan) UnmarshalJSON(raw []byte) error {
+	var in map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return err
+	}
+	v := reflect.ValueOf(p).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		field, ok := in[v.Type().Field(i).Tag.Get("json")]
+		if !ok {
+			continue
+		}
+		if _, isDuration := v.Field(i).Interface().(time.Duration); isDuration {
+			var text string
+			if err := json.Unmarshal(field, &text); err != nil {
+				return err
+			}
+			d, err := time.ParseDuration(text)
+			if err != nil {
+				return err
+			}
+			v.Field(i).SetInt(int64(d))
+			continue
+		}
+		if err := json.Unmarshal(field, v.Field(i).Addr().Interface()); err != nil {
+			return err
+		}
+	}
+	return nil
+}

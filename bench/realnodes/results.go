@@ -31,6 +31,9 @@ type results struct {
 	IdleBefore []nodeRuntime           `json:"idle_before"`
 	IdleAfter  []nodeRuntime           `json:"idle_after"`
 	Impls      map[string]*implResults `json:"implementations"`
+	// Order names, per workload, the implementations in the order they ran
+	// it (it alternates from one workload to the next).
+	Order map[string][]string `json:"order,omitempty"`
 	// WholeRun is the PostgreSQL log from the first workload to the last.
 	WholeRun pgErrors `json:"whole_run_db"`
 

@@ -22,14 +22,7 @@ func write(dir string, res *results) error {
 	if err != nil {
 		return err
 	}
-	dirty := ""
-	if res.ServerDirty {
-		dirty = " plus uncommitted server changes"
-	}
-	header := fmt.Sprintf("Commit %s%s. Measured %s UTC on %s (%s, %d cores, %d MiB), Mattermost %s × %d nodes, PostgreSQL %s; load average %.2f / %.2f / %.2f at start, %.2f / %.2f / %.2f at end; run took %s.\n\n",
-		res.Commit, dirty, res.Date.Format("2006-01-02 15:04"), res.Machine.Host, res.Machine.CPU, res.Machine.Cores, res.Machine.MemoryMiB,
-		res.Mattermost, res.Nodes, res.Machine.Postgres,
-		res.LoadBefore[0], res.LoadBefore[1], res.LoadBefore[2], res.LoadAfter[0], res.LoadAfter[1], res.LoadAfter[2], res.Duration)
+	header := runHeader(res) + "\n\n"
 	table := header + markdown(res.Table)
 	for _, n := range res.Notes {
 		table += "\n- " + n
@@ -46,4 +39,16 @@ func write(dir string, res *results) error {
 	}
 	fmt.Printf("\nwrote %s, %s and %s in %s\n", jsonFile, chartFile, tableFile, dir)
 	return nil
+}
+
+// runHeader is the line that says which code ran where, under what load.
+func runHeader(res *results) string {
+	dirty := ""
+	if res.ServerDirty {
+		dirty = " plus uncommitted server changes"
+	}
+	return fmt.Sprintf("Commit %s%s. Measured %s UTC on %s (%s, %d cores, %d MiB), Mattermost %s × %d nodes, PostgreSQL %s; load average %.2f / %.2f / %.2f at start, %.2f / %.2f / %.2f at end; run took %s.",
+		res.Commit, dirty, res.Date.Format("2006-01-02 15:04"), res.Machine.Host, res.Machine.CPU, res.Machine.Cores, res.Machine.MemoryMiB,
+		res.Mattermost, res.Nodes, res.Machine.Postgres,
+		res.LoadBefore[0], res.LoadBefore[1], res.LoadBefore[2], res.LoadAfter[0], res.LoadAfter[1], res.LoadAfter[2], res.Duration)
 }

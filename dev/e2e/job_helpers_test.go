@@ -27,6 +27,16 @@ var shortJobs = map[string]jobSpec{
 	"digest": {interval: 6 * time.Second},
 }
 
+// lostRunError is the error the plugin records on a run whose node never
+// recorded its end (it died, or lost the job lock mid-run); the next run
+// to start writes it (server/app/demo_jobs.go). It tells a lost run from
+// one that failed.
+const lostRunError = "lost: its node stopped or lost the job lock before the run finished"
+
+// cancelledRunError starts the error of a run cut short by its node's
+// graceful stop: the job's context ends and the run says so.
+const cancelledRunError = "run cancelled"
+
 // jobSpec is a demo job's short settings.
 type jobSpec struct {
 	interval time.Duration
@@ -69,27 +79,11 @@ func jobSettings(style keyStyle) map[string]any {
 // the System Console does; the other checks only need short intervals.
 func useShortJobIntervals(t *testing.T, style keyStyle) {
 	t.Helper()
-	for _, n := range suite.active {
-		patchPluginSettings(t, n, jobSettings(style))
+	intervals := map[string]time.Duration{}
+	for name, spec := range shortJobs {
+		intervals[name] = spec.interval
 	}
-	for _, n := range suite.active {
-		eventually(t, fmt.Sprintf("node %d's jobs on the configured intervals", n.Index), configApplyBound, func() (bool, string) {
-			r, err := try(n, suite.admin(), http.MethodGet, "/api/v1/jobs", nil)
-			if err != nil {
-				return false, err.Error()
-			}
-			var jobs []apiJob
-			if err := jsonDecode(r, &jobs); err != nil {
-				return false, err.Error()
-			}
-			for _, j := range jobs {
-				if want, ok := shortJobs[j.Name]; ok && j.IntervalMS != want.interval.Milliseconds() {
-					return false, fmt.Sprintf("%s has interval_ms %d, want %d: %s", j.Name, j.IntervalMS, want.interval.Milliseconds(), r)
-				}
-			}
-			return len(jobs) == len(shortJobs), r.String()
-		})
-	}
+	applyJobSettings(t, jobSettings(style), intervals)
 }
 
 // patchPluginSettings sets the plugin's settings on n with PUT

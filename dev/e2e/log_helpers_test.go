@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,34 +21,44 @@ type logMark struct {
 
 var nodeLogFiles = []string{"mattermost.log", "console.log"}
 
-func markLogs(n *localcluster.Node) logMark {
+// markLogs fails when a log file cannot be read: a check that reads no
+// log would find no panic and pass.
+func markLogs(n *localcluster.Node) (logMark, error) {
 	m := logMark{node: n, offsets: map[string]int64{}}
 	for _, name := range nodeLogFiles {
-		if info, err := os.Stat(filepath.Join(n.Dir, name)); err == nil {
-			m.offsets[name] = info.Size()
+		info, err := os.Stat(filepath.Join(n.Dir, name))
+		if err != nil {
+			return m, fmt.Errorf("node %d's %s: %w", n.Index, name, err)
 		}
+		m.offsets[name] = info.Size()
 	}
-	return m
+	return m, nil
 }
 
-// linesSince returns the lines of file name written after the mark.
-func (m logMark) linesSince(name string) []string {
+// linesSince returns the lines of file name written after the mark; a log
+// that cannot be read, or is shorter than at the mark, is an error.
+func (m logMark) linesSince(name string) ([]string, error) {
 	raw, err := os.ReadFile(filepath.Join(m.node.Dir, name))
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("node %d's %s: %w", m.node.Index, name, err)
 	}
-	if off := m.offsets[name]; off <= int64(len(raw)) {
-		raw = raw[off:]
+	off := m.offsets[name]
+	if off > int64(len(raw)) {
+		return nil, fmt.Errorf("node %d's %s is shorter (%d bytes) than when marked (%d): truncated or replaced", m.node.Index, name, len(raw), off)
 	}
-	return strings.Split(strings.TrimSpace(string(raw)), "\n")
+	return strings.Split(strings.TrimSpace(string(raw[off:])), "\n"), nil
 }
 
 // matching returns the lines since the mark, in any log file, that contain
 // every one of parts (case-insensitive).
-func (m logMark) matching(parts ...string) []string {
+func (m logMark) matching(parts ...string) ([]string, error) {
 	var out []string
 	for _, name := range nodeLogFiles {
-		for _, line := range m.linesSince(name) {
+		lines, err := m.linesSince(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range lines {
 			lower := strings.ToLower(line)
 			all := line != ""
 			for _, p := range parts {
@@ -58,5 +69,5 @@ func (m logMark) matching(parts ...string) []string {
 			}
 		}
 	}
-	return out
+	return out, nil
 }

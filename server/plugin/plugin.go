@@ -26,6 +26,7 @@ type Plugin struct {
 	plugin.MattermostPlugin
 
 	extraRoutes func(Host) []httpapi.Route
+	wrapAPI     func(plugin.API) plugin.API
 
 	mu     sync.RWMutex
 	config *app.Configuration
@@ -53,6 +54,15 @@ type Option func(*Plugin)
 // plugin has none; the benchmark harness adds its own.
 func WithRoutes(routes func(Host) []httpapi.Route) Option {
 	return func(p *Plugin) { p.extraRoutes = routes }
+}
+
+// WithAPI has the application (locks, jobs, stress, node records) call the
+// server through wrap(api) instead of the server's plugin API itself, so a
+// harness can put faults or instruments between them. The released plugin
+// has none; the end-to-end suite's deliberately broken builds (dev/) use
+// it to show that its checks fail on a wrong implementation.
+func WithAPI(wrap func(plugin.API) plugin.API) Option {
+	return func(p *Plugin) { p.wrapAPI = wrap }
 }
 
 // New returns the plugin for plugin.ClientMain.
@@ -113,8 +123,11 @@ func (p *Plugin) OnActivate() error {
 	}
 	server := p.API.GetConfig()
 	// One bounded API per activation, for the application and the extra
-	// routes alike (see limitedAPI).
-	api := newLimitedAPI(p.API, maxKVCallsInFlight)
+	// routes alike (see limitedAPI); a test harness may wrap it further.
+	var api plugin.API = newLimitedAPI(p.API, maxKVCallsInFlight)
+	if p.wrapAPI != nil {
+		api = p.wrapAPI(api)
+	}
 	a := app.New(app.Options{
 		API: api,
 		Self: app.Node{
