@@ -40,7 +40,29 @@ func (c MutexConfig) withDefaults() MutexConfig {
 	return c
 }
 
-func (c MutexConfig) expireInSeconds() int64 { return int64(c.TTL / time.Second) }
+// Store expiries. A live lease is never judged dead by these: they only
+// collect what nobody will touch again, and they are judged by the clock of
+// whichever Mattermost node serves a call, so they must exceed any clock
+// difference between nodes by a wide margin.
+const (
+	// LeaseStoreExpiry is how long the store keeps a lease whose holder
+	// stopped refreshing it. Instances of this package take such a lock over
+	// after one TTL of seeing it unchanged; the store expiry matters only to
+	// instances running the widely used implementation (which can only wait
+	// for it) and for exclusion between nodes whose clocks differ by more
+	// than LeaseStoreExpiry less the refresh interval.
+	LeaseStoreExpiry = time.Hour
+	// IdleKeyWindow is how long a lock name's other keys (the fencing
+	// counter) outlive its last use. Fencing tokens stay increasing across
+	// the counter's expiry as long as no node's clock is behind by more than
+	// this window (see nextToken).
+	IdleKeyWindow = 24 * time.Hour
+)
+
+const (
+	leaseStoreSeconds = int64(LeaseStoreExpiry / time.Second)
+	idleKeySeconds    = int64(IdleKeyWindow / time.Second)
+)
 
 // timings are the waiting and fairness knobs. They are not options: the
 // values below are the design. Tests of this package swap them (atomically,
@@ -74,10 +96,13 @@ type timings struct {
 	// expiry only bounds the life of a marker whose writer died.
 	markerTTLSeconds int64
 	markerCheckEvery time.Duration
-	// skewMargin is subtracted from a lease's lifetime when this instance
-	// judges whether it still holds it: the store judges expiry by the clock
-	// of whichever Mattermost node serves the call.
-	skewMargin time.Duration
+	// rateMargin is subtracted from a lease's lifetime when its holder
+	// judges whether it still holds it. Another instance takes the lock over
+	// only after it has seen the same lease bytes unchanged for a full TTL
+	// on its own clock (see observeHeld), so the margin only has to cover
+	// clocks running at different rates and timer slack over one TTL, not
+	// clocks set differently.
+	rateMargin time.Duration
 }
 
 var defaultTimings = timings{
@@ -90,7 +115,7 @@ var defaultTimings = timings{
 	announceEvery:      time.Second,
 	markerTTLSeconds:   60,
 	markerCheckEvery:   100 * time.Millisecond,
-	skewMargin:         500 * time.Millisecond,
+	rateMargin:         500 * time.Millisecond,
 }
 
 var currentTimings atomic.Pointer[timings]
