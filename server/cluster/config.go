@@ -8,7 +8,8 @@ import (
 
 // Defaults, as documented for the Mattermost plugin cluster API.
 const (
-	// DefaultTTL is how long a lease lives unless refreshed.
+	// DefaultTTL is how long a lease that is no longer refreshed keeps
+	// other instances out.
 	DefaultTTL = 15 * time.Second
 	// DefaultRefreshInterval is how often a held lease is refreshed: TTL/2,
 	// so one failed refresh still leaves time for a retry.
@@ -17,9 +18,10 @@ const (
 
 // MutexConfig tunes a Mutex. The zero value means the defaults.
 type MutexConfig struct {
-	// TTL is how long the lease lives in the store unless refreshed
-	// (default 15 s). The KV store counts expiry in whole seconds, so it is
-	// rounded up to a whole second, at least one.
+	// TTL is how long a lease that is no longer refreshed keeps other
+	// instances out (default 15 s): they take it over after seeing it
+	// unchanged for TTL by their own clocks, and its holder gives it up a
+	// margin earlier. It is rounded up to a whole second, at least one.
 	TTL time.Duration
 	// RefreshInterval is how often a held lease is refreshed (default TTL/2).
 	// It is capped at TTL/2.
