@@ -221,6 +221,18 @@ func (q *queue) observeHeld(cur []byte, waiting bool) (wait time.Duration, takeO
 	}
 	seen := now.Sub(q.view.observedAt)
 	events := q.inst.pub != nil && q.inst.eventsSeen.Load()
+	// Without events, a waiter learns of a release only by looking. A
+	// holder's instance that hands the lock between its own goroutines
+	// (same node, new nonce) will give way within a local batch of learning
+	// that we wait: look often until then, so the lock does not sit idle
+	// for most of a poll period at every hand-over between instances.
+	if err == nil && !events && waiting {
+		if rec.Node.ID == q.view.holderNode && rec.Nonce != q.view.holderSeen {
+			q.view.watchUntil = now.Add(tuning().handoverWatch)
+		}
+		q.view.holderNode, q.view.holderSeen = rec.Node.ID, rec.Nonce
+	}
+	watching := now.Before(q.view.watchUntil)
 	q.mu.Unlock()
 
 	ttl := time.Duration(0)
@@ -235,8 +247,11 @@ func (q *queue) observeHeld(cur []byte, waiting bool) (wait time.Duration, takeO
 	}
 
 	wait = tuning().pollWithoutEvents
-	if events {
+	switch {
+	case events:
 		wait = tuning().pollWithEvents
+	case watching:
+		wait = tuning().pollHandover
 	}
 	// Look again when the lease could be taken over (its holder may have
 	// died), if that comes before the next poll.

@@ -78,6 +78,13 @@ type timings struct {
 	// pollWithEvents is the safety-net poll when releases are announced by
 	// cluster events (an event can be lost).
 	pollWithEvents time.Duration
+	// pollHandover is how often a waiting instance without events looks
+	// while the holder's instance hands the lock between its own goroutines
+	// and so is about to give way (for handoverWatch after it last saw that
+	// happen). It costs about one KVGet per pollHandover during contention
+	// between instances, and nothing while a holder simply holds.
+	pollHandover  time.Duration
+	handoverWatch time.Duration
 	// maxErrorBackoff caps the wait after consecutive KV errors.
 	maxErrorBackoff time.Duration
 	// localBatch bounds how long an instance keeps handing the lock from one
@@ -110,6 +117,8 @@ type timings struct {
 var defaultTimings = timings{
 	pollWithoutEvents:  220 * time.Millisecond,
 	pollWithEvents:     2 * time.Second,
+	pollHandover:       10 * time.Millisecond,
+	handoverWatch:      300 * time.Millisecond, // localBatch + two marker checks
 	maxErrorBackoff:    5 * time.Second,
 	localBatch:         100 * time.Millisecond,
 	yieldWithEvents:    150 * time.Millisecond,

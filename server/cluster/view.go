@@ -21,6 +21,11 @@ type clusterView struct {
 	// this instance first read those exact bytes, by its own clock.
 	observed   []byte
 	observedAt time.Time
+	// holderNode and holderSeen are the node and nonce of the other
+	// holder's lease as last seen; watchUntil is when this instance stops
+	// looking often for the hand-over (see observeHeld).
+	holderNode, holderSeen string
+	watchUntil             time.Time
 
 	// fence is the fencing counter as last seen or set; fenceKnown says
 	// whether there is a value at all.
