@@ -226,3 +226,25 @@ func (s *Store) expireAtLocked(expireInSeconds int64) int64 {
 	}
 	return s.millisLocked() + expireInSeconds*1000
 }
+
+// DeleteAllExpired is the server's "plugins" job (plugin/scheduler, every
+// 24 h in 5.39): SqlPluginStore.DeleteAllExpired removes every row whose
+// expiry has passed by the store clock. Until it runs, expired rows are
+// invisible but still take space, as in the database.
+func (s *Store) DeleteAllExpired() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.millisLocked()
+	for k, r := range s.rows {
+		if !live(r, now) {
+			s.dropLocked(k)
+		}
+	}
+}
+
+// Rows counts the rows held, expired or not: the table's size.
+func (s *Store) Rows() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.rows)
+}
