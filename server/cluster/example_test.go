@@ -105,13 +105,13 @@ func ExampleInspectLock() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(state.Held, state.HolderName, state.FencingToken)
+	fmt.Println(state.Held, state.HolderName, state.FencingToken > 0)
 	m.Unlock()
 
 	state, _ = cluster.InspectLock(pluginAPI, "nightly-export")
 	fmt.Println(state.Held)
 	// Output:
-	// true app-1 1
+	// true app-1 true
 	// false
 }
 

@@ -30,9 +30,9 @@ func InspectLock(pluginAPI JobPluginAPI, name string) (LockState, error) {
 	if name == "" {
 		return LockState{}, errors.New("cluster: lock name must not be empty")
 	}
-	cur, appErr := pluginAPI.KVGet(lockKey(name))
-	if appErr != nil {
-		return LockState{}, appErr
+	cur, err := newKV(pluginAPI).read(lockKey(name))
+	if err != nil {
+		return LockState{}, err
 	}
 	return lockState(name, cur), nil
 }

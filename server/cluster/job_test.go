@@ -25,6 +25,7 @@ func TestScheduleRejectsBadConfig(t *testing.T) {
 // Three instances schedule one job: runs never overlap and never start
 // within one interval of each other, anywhere in the cluster.
 func TestJobRunsAtMostOncePerInterval(t *testing.T) {
+	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(3, true)
 	const interval = 200 * time.Millisecond
 	var mu sync.Mutex
@@ -166,6 +167,7 @@ func TestJobRunNowAndMetadata(t *testing.T) {
 // lease lapses, another instance takes the job over within TTL + interval,
 // records the dead run as lost, and the dying run's context is cancelled.
 func TestJobFailoverRecordsLostRun(t *testing.T) {
+	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(2, true)
 	SetNode(ins[0], Node{ID: "dying", Name: "dying"})
 	const interval = 300 * time.Millisecond
@@ -325,6 +327,7 @@ func TestJobWithTheDocumentedAPIOnly(t *testing.T) {
 // latency swings between 0 and 12 ms while the job runs, so this fails when
 // the due time is taken from before the record write.
 func TestJobCallbacksStartAnIntervalApartWhateverTheKVLatency(t *testing.T) {
+	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(1, false)
 	in := ins[0]
 	stopSwing := make(chan struct{})

@@ -8,9 +8,24 @@ import "time"
 // every write is a compare-and-set the store decides.
 type clusterView struct {
 	// optimistic: the lock is believed free, so the next attempt inserts
-	// without looking first. Set when this instance released it or a
-	// release event arrived; cleared by any sign of another holder.
+	// without looking first. Set when a release event arrived, or when this
+	// instance released a lock no other instance was ever seen to use;
+	// cleared by any sign of another holder.
 	optimistic bool
+	// contended: another instance was seen holding or waiting for the lock.
+	// After its own release this instance then looks before it inserts:
+	// the other instance has likely taken the lock meanwhile.
+	contended bool
+
+	// observed is the other holder's lease as last read, and observedAt when
+	// this instance first read those exact bytes, by its own clock.
+	observed   []byte
+	observedAt time.Time
+	// holderNode and holderSeen are the node and nonce of the other
+	// holder's lease as last seen; watchUntil is when this instance stops
+	// looking often for the hand-over (see observeHeld).
+	holderNode, holderSeen string
+	watchUntil             time.Time
 
 	// fence is the fencing counter as last seen or set; fenceKnown says
 	// whether there is a value at all.
@@ -29,6 +44,7 @@ type clusterView struct {
 	markerFor     string    // the holder's lease nonce our waiting marker was written for; "" if none
 	markerChecked time.Time // last read of the waiting marker
 	markerReading bool
+	announced     bool // a "waiting" event was sent since this instance last got the lock
 
 	// pendingNonce is the nonce of an insert whose outcome is unknown (the
 	// call failed); finding it stored later means the insert did happen.
@@ -42,6 +58,7 @@ type remoteWaiter struct {
 
 // noteRemoteWaiter records that node waits, until the given time.
 func (v *clusterView) noteRemoteWaiter(node string, now, until time.Time) {
+	v.contended = true
 	w, ok := v.remoteWaiters[node]
 	if !ok || now.After(w.until) {
 		w.since = now
@@ -80,9 +97,9 @@ func (v *clusterView) releaseLocked(fair, events bool) (designated string) {
 		delete(v.remoteWaiters, designated)
 	}
 	v.lastRelease = now
-	// Believe it free only if nobody was told to take it: racing the
-	// designated instance would cost a failed insert.
-	v.optimistic = !fair && designated == ""
+	// Believe it free only if nobody was told to take it and no other
+	// instance ever used it: racing another instance costs a failed insert.
+	v.optimistic = !fair && designated == "" && !v.contended
 	if fair {
 		if events {
 			v.yieldUntil = now.Add(tuning().yieldWithEvents)
