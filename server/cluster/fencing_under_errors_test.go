@@ -5,7 +5,6 @@ import (
 	"math/rand"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
@@ -49,7 +48,7 @@ func TestTokensUnderWriteErrors(t *testing.T) {
 	for n := 0; n < names; n++ {
 		name := fmt.Sprintf("tokens-%d", n)
 		for _, in := range ins {
-			m := NewMutexWithConfig(in, name, MutexConfig{TTL: time.Second})
+			m := NewMutex(in, name)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
