@@ -327,7 +327,6 @@ func TestJobWithTheDocumentedAPIOnly(t *testing.T) {
 // latency swings between 0 and 12 ms while the job runs, so this fails when
 // the due time is taken from before the record write.
 func TestJobCallbacksStartAnIntervalApartWhateverTheKVLatency(t *testing.T) {
-	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(1, false)
 	in := ins[0]
 	stopSwing := make(chan struct{})
