@@ -101,9 +101,6 @@ func ScheduleContext(pluginAPI JobPluginAPI, key string, config JobConfig, callb
 	return j, nil
 }
 
-// Name returns the job's key.
-func (j *Job) Name() string { return j.key }
-
 // Close stops the job on this instance and waits for a running callback to
 // return (its context is cancelled). Other instances keep the schedule.
 // It is safe to call more than once.
