@@ -64,8 +64,8 @@ func (q *queue) attempt(cfg MutexConfig, waiting bool) (*holding, time.Duration,
 
 // insert tries to store a new lease: an atomic insert when old is nil,
 // otherwise a compare-and-set from old (taking over a lease seen dead).
-// When the fencing counter's value is known it guesses the next token and
-// advances the counter in parallel, so the insert costs one round trip.
+// When the fencing counter's value is known it stores its guess of the next
+// token in the lease and advances the counter once the lease is held.
 func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, error) {
 	q.mu.Lock()
 	fence, known := q.view.fence, q.view.fenceKnown
@@ -94,14 +94,8 @@ func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, er
 		ExpiresAt:  now.Add(cfg.TTL),
 		TTLMillis:  cfg.TTL.Milliseconds(),
 	}
-	var counter chan fenceResult
 	if known {
 		rec.Fence = nextToken(fence)
-		counter = make(chan fenceResult, 1)
-		go func() {
-			ok, err := advanceCounter(q.inst.kv, q.fkey, fence, rec.Fence)
-			counter <- fenceResult{ok, err}
-		}()
 	}
 	value := rec.encode()
 	q.mu.Lock()
@@ -111,15 +105,8 @@ func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, er
 	// The lease is valid from before the write took effect.
 	sent := time.Now()
 	ok, err := q.inst.kv.cas(q.key, old, value, leaseStoreSeconds)
-	var fr fenceResult
-	if counter != nil {
-		fr = <-counter
-	}
 
 	q.mu.Lock()
-	if fr.ok {
-		q.view.setFence(rec.Fence)
-	}
 	if err != nil || !ok {
 		q.view.optimistic = false
 	}
@@ -140,14 +127,28 @@ func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, er
 	}
 	q.forgetObserved()
 
+	// The counter moves only now that the lease is ours: moved in parallel
+	// with the insert, a token could be taken before another instance's
+	// whole hold and used after it, going backwards. The guess is stored in
+	// the lease already, so when it is right this is one more round trip
+	// and no rewrite.
 	h := newHolding(q, cfg, rec, value, sent)
-	if counter == nil || !fr.ok {
+	advanced := false
+	if known {
+		advanced, _ = advanceCounter(q.inst.kv, q.fkey, fence, rec.Fence)
+	}
+	if advanced {
+		q.mu.Lock()
+		q.view.setFence(rec.Fence)
+		q.mu.Unlock()
+		if time.Since(sent) > cfg.TTL-margin(cfg) {
+			// The counter moved so late that the lease may have lapsed in
+			// between; a token is only ours if the lease was held when the
+			// counter reached it. A successful refresh proves that.
+			h.refreshNow()
+		}
+	} else {
 		h.confirmFence()
-	} else if time.Since(sent) > cfg.TTL-margin(cfg) {
-		// The counter moved so late that the lease may have lapsed in
-		// between; a token is only ours if the lease was held when the
-		// counter reached it. A successful refresh proves that.
-		h.refreshNow()
 	}
 	if h.isLost() {
 		h.release()

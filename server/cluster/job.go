@@ -336,6 +336,7 @@ func (j *Job) run(raw []byte, rec *jobRecord, request []byte) (started, ok bool,
 	start := time.Now()
 	rec.Running, rec.RunningOn = true, node
 	rec.LastStarted = start
+	rec.LastFinished = start // for v0.0.19 nodes, see jobRecord
 	rec.RunID = randomID(8)
 	rec.Interval = j.config.Interval
 	rec.NextRun = start.Add(j.config.Interval)

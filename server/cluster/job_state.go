@@ -22,15 +22,18 @@ type JobState struct {
 	Running        bool          // a run has started and not finished (or not yet been found lost)
 	RunningOn      Node          // zero when not running
 	LastStartedAt  time.Time
-	LastFinishedAt time.Time
-	LastNode       Node // the instance of the last run
+	LastFinishedAt time.Time // while Running: the running run's start (see jobRecord)
+	LastNode       Node      // the instance of the last run
 	LastDuration   time.Duration
 	LastError      string // "" when the last run succeeded
 	Runs           int64  // finished runs, lost ones included
 	NextRunAt      time.Time
 }
 
-// jobRecord is the stored form. LastFinished keeps the field name of the
+// jobRecord is the stored form. While a run is in progress LastFinished
+// holds its start: the widely used implementation schedules the next run an
+// Interval after LastFinished, so a run of ours that dies mid-way must not
+// leave the previous finish there. LastFinished keeps the field name of the
 // widely used implementation's metadata, so its records are read here and
 // ours there.
 type jobRecord struct {
