@@ -122,6 +122,7 @@ func (h *holding) ended() {
 	h.state.Lock()
 	defer h.state.Unlock()
 	h.deadline.Stop()
+	h.noteDeadlineLocked() // a lease released after its deadline ended there
 	if !h.lostClosed {
 		h.lostClosed = true
 		close(h.lost)
@@ -134,7 +135,19 @@ func (h *holding) ended() {
 func (h *holding) isLost() bool {
 	h.state.Lock()
 	defer h.state.Unlock()
-	return h.lostClosed || !time.Now().Before(h.validUntil)
+	h.noteDeadlineLocked()
+	return h.lostClosed
+}
+
+// noteDeadlineLocked closes lost when validUntil has passed, without
+// waiting for the deadline timer, which a pause may have delayed: every
+// reader of the lease's state then agrees that it ended at its deadline.
+// Called with h.state held.
+func (h *holding) noteDeadlineLocked() {
+	if !h.lostClosed && !time.Now().Before(h.validUntil) {
+		h.lostClosed, h.lostByDeadline = true, true
+		close(h.lost)
+	}
 }
 
 func (h *holding) fence() uint64 {

@@ -115,6 +115,7 @@ func (m *Mutex) Lost() <-chan struct{} {
 	if m.held == nil {
 		return closedChan
 	}
+	m.held.isLost() // closes it now if the deadline passed unnoticed
 	return m.held.lost
 }
 
