@@ -53,8 +53,9 @@
 // bounded number of recent names is remembered for KnownLocks), and its keys
 // leave the store after IdleKeyWindow without use.
 //
-// Fairness: goroutines of one instance get a name in FIFO order and hand it
-// to each other without a KV round trip; once another instance is known to
-// wait, the holder's instance keeps handing locally for at most a local
-// batch before releasing through the store (see timings in config.go).
+// Fairness: goroutines of one instance get a name in FIFO order without a
+// KV round trip. Once another instance is known to wait, the holder's
+// instance hands locally for at most localBatch more, then releases through
+// the store; a waiter without events looks every pollHandover meanwhile. A
+// longer batch buys throughput with a longer longest wait (config.go).
 package cluster
