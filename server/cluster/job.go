@@ -355,16 +355,17 @@ func (j *Job) run(raw []byte, rec *jobRecord, request []byte) (started, ok bool,
 		_, _ = j.kv().cad(runNowKey(j.key), request)
 	}
 
-	// The record is stored; the callback starts now. The next run is due
-	// an Interval after this moment, not after the recorded start: a slow
+	// The record is stored; the callback starts next. The next run is due
+	// an Interval after the callback began (invoke notes it just before the
+	// call), not after the recorded start: a slow
 	// write here and a fast one next time must not bring the next callback
 	// closer than Interval to this one. The run keeps the recorded start as
 	// its start, so every view of this run shows one time.
-	callbackStart := time.Now()
+	var callbackStart time.Time
 
 	r := Run{Job: j.key, Node: node, StartedAt: start}
 	j.notify("OnRunStarted", j.config.OnRunStarted, r)
-	runErr := j.invoke()
+	runErr := j.invoke(&callbackStart)
 	r.Duration = time.Since(start)
 	lost := j.mutex.lostNow()
 	if lost {
@@ -400,7 +401,7 @@ func (j *Job) run(raw []byte, rec *jobRecord, request []byte) (started, ok bool,
 
 // invoke runs the callback with a context cancelled when the lease is lost
 // or the job closes, turning a panic into the run's error.
-func (j *Job) invoke() (errText string) {
+func (j *Job) invoke(started *time.Time) (errText string) {
 	ctx, cancel := context.WithCancel(j.ctx)
 	defer cancel()
 	lost := j.mutex.Lost()
@@ -420,6 +421,7 @@ func (j *Job) invoke() (errText string) {
 			errText = fmt.Sprintf("panic: %v", p)
 		}
 	}()
+	*started = time.Now() // as late as possible: the next run is due Interval after this
 	if err := j.callback(ctx); err != nil {
 		return err.Error()
 	}

@@ -25,7 +25,6 @@ func TestScheduleRejectsBadConfig(t *testing.T) {
 // Three instances schedule one job: runs never overlap and never start
 // within one interval of each other, anywhere in the cluster.
 func TestJobRunsAtMostOncePerInterval(t *testing.T) {
-	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(3, true)
 	const interval = 200 * time.Millisecond
 	var mu sync.Mutex
