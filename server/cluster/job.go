@@ -1,15 +1,15 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand"
 	"runtime/debug"
 	"sync"
 	"time"
-
-	"github.com/mattermost/mattermost-server/v5/model"
 )
 
 // JobConfig defines the configuration of a scheduled job.
@@ -101,9 +101,6 @@ func ScheduleContext(pluginAPI JobPluginAPI, key string, config JobConfig, callb
 	return j, nil
 }
 
-// Name returns the job's key.
-func (j *Job) Name() string { return j.key }
-
 // Close stops the job on this instance and waits for a running callback to
 // return (its context is cancelled). Other instances keep the schedule.
 // It is safe to call more than once.
@@ -121,8 +118,8 @@ func (j *Job) RunNow() error {
 	if j.ctx.Err() != nil {
 		return errors.New("cluster: job is closed")
 	}
-	if _, appErr := j.api.KVSetWithOptions(runNowKey(j.key), []byte(randomID(8)), model.PluginKVSetOptions{}); appErr != nil {
-		return appErr
+	if err := j.kv().set(runNowKey(j.key), []byte(randomID(8)), 0); err != nil {
+		return err
 	}
 	select {
 	case j.nudge <- struct{}{}:
@@ -132,6 +129,8 @@ func (j *Job) RunNow() error {
 }
 
 func runNowKey(key string) string { return kvKey("crnow_", key) }
+
+func (j *Job) kv() kv { return j.mutex.inst.kv }
 
 // loop waits until the job is due (or nudged), then checks and runs it
 // under the job lock.
@@ -205,50 +204,117 @@ func (j *Job) waitUntilDue(due time.Time) bool {
 // checkAndRun takes the job lock, records a lost run if it finds one, runs
 // the callback if the job is due or a run was requested, and returns when
 // the job is next due.
+//
+// Holding the lock is not enough to decide a start: the record may have
+// been read from a replica that lags behind the last run's writes, and this
+// instance may stall past its lease while it writes. So every write of the
+// record is a compare-and-set against the exact bytes read, and a failed
+// compare means "read again", never "run".
 func (j *Job) checkAndRun() (time.Time, error) {
 	if err := j.mutex.LockWithContext(j.ctx); err != nil {
 		return time.Time{}, nil // closing
 	}
 	defer j.mutex.Unlock()
 
-	rec, err := readJobRecord(j.api, j.key)
-	if err == errCorruptJobRecord {
-		j.api.LogError("cluster: job metadata unreadable; treating the job as never run", "job", j.key)
-	} else if err != nil {
-		return time.Time{}, err
-	}
-	request, appErr := j.api.KVGet(runNowKey(j.key))
-	if appErr != nil {
-		return time.Time{}, appErr
-	}
-
-	if rec.Running {
-		// We hold the lock, so the run it names is not running anywhere any
-		// more: its instance died or lost the lease before finishing.
-		rec.Running = false
-		rec.Runs++
-		rec.LastNode = rec.RunningOn
-		rec.LastError = fmt.Sprintf("run on %s started %s was lost: its lease lapsed before it finished",
-			nodeLabel(rec.RunningOn), rec.LastStarted.Format(time.RFC3339))
-		rec.RunningOn = Node{}
-		if err := writeJobRecord(j.api, j.key, rec); err != nil {
+	for failures := 0; ; failures++ {
+		if failures > 0 && !j.pause(backoff(failures)) {
+			return time.Time{}, nil // closing, or the lease is gone: start over
+		}
+		raw, rec, err := readJobRecord(j.kv(), j.key)
+		if err == errCorruptJobRecord {
+			j.api.LogError("cluster: job metadata unreadable; treating the job as never run", "job", j.key)
+		} else if err != nil {
 			return time.Time{}, err
 		}
-	}
+		request, err := j.kv().read(runNowKey(j.key))
+		if err != nil {
+			return time.Time{}, err
+		}
 
-	due := rec.dueAt(j.config.Interval)
-	if request == nil && time.Now().Before(due) {
-		// Woken early on purpose (see loop): when the job is due within the
-		// lead, keep the lock and start on time; otherwise sleep unlocked.
-		if time.Until(due) > j.prepareLead(false) || !j.waitUntilDue(due) {
-			return due, nil
+		if rec.Running {
+			// We hold the lock, so the run it names is not running anywhere
+			// any more: its instance died or lost the lease before finishing.
+			rec.Running = false
+			rec.Runs++
+			rec.LastNode = rec.RunningOn
+			rec.LastError = fmt.Sprintf("run on %s started %s was lost: its lease lapsed before it finished",
+				nodeLabel(rec.RunningOn), rec.LastStarted.Format(time.RFC3339))
+			rec.RunningOn = Node{}
+			if _, ok, err := j.writeRecord(raw, rec); err != nil || !ok {
+				if err != nil {
+					return time.Time{}, err
+				}
+				continue
+			}
+			continue // read what we wrote, as anyone would
+		}
+
+		due := rec.dueAt(j.config.Interval)
+		if request == nil && time.Now().Before(due) {
+			// Woken early on purpose (see loop): when the job is due within
+			// the lead, keep the lock and start on time; otherwise sleep
+			// unlocked.
+			if time.Until(due) > j.prepareLead(false) || !j.waitUntilDue(due) {
+				return due, nil
+			}
+		}
+		started, ok, err := j.run(raw, &rec, request)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if !started && ok {
+			continue // the record changed under us: look again
+		}
+		return rec.dueAt(j.config.Interval), nil
+	}
+}
+
+// pause waits d, unless the job closes or the lease is lost.
+func (j *Job) pause(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return !j.mutex.lostNow()
+	case <-j.ctx.Done():
+		return false
+	case <-j.mutex.Lost():
+		return false
+	}
+}
+
+// writeRecord stores rec by compare-and-set from old (the exact bytes read;
+// nil: no record). A write whose reply was an error may have happened, so
+// it reads the record back, and retries while the lease lasts: it returns
+// the bytes now stored and ok when they are rec's, !ok when the record holds
+// something else (someone else wrote: look again).
+func (j *Job) writeRecord(old []byte, rec jobRecord) ([]byte, bool, error) {
+	value, err := json.Marshal(rec)
+	if err != nil {
+		return nil, false, err
+	}
+	for failures := 0; ; failures++ {
+		ok, err := j.kv().cas(jobMetaKey(j.key), old, value, 0)
+		if err == nil {
+			return value, ok, nil
+		}
+		if failures >= maxRecordTries || !j.pause(backoff(failures+1)) {
+			return nil, false, err
+		}
+		cur, rerr := j.kv().read(jobMetaKey(j.key))
+		switch {
+		case rerr != nil:
+			// Try the write again; its compare decides.
+		case bytes.Equal(cur, value):
+			return value, true, nil
+		case !bytes.Equal(cur, old):
+			return nil, false, nil
 		}
 	}
-	if err := j.run(&rec, request); err != nil {
-		return time.Time{}, err
-	}
-	return rec.dueAt(j.config.Interval), nil
 }
+
+// maxRecordTries bounds the attempts at one record write.
+const maxRecordTries = 8
 
 func nodeLabel(n Node) string {
 	if n.Name != "" && n.ID != "" {
@@ -261,45 +327,53 @@ func nodeLabel(n Node) string {
 }
 
 // run records the start, runs the callback and records the outcome. The
-// start is stored before the callback runs: if it cannot be stored the job
-// does not run, since another instance could not know it ran.
-func (j *Job) run(rec *jobRecord, request []byte) error {
-	node := instanceFor(j.api).nodeNow()
+// start is stored, by compare-and-set from raw, before the callback runs:
+// if it cannot be stored the job does not run, since another instance could
+// not know it ran. started reports whether the callback ran; ok=false with
+// no error means the lease was lost before it could start.
+func (j *Job) run(raw []byte, rec *jobRecord, request []byte) (started, ok bool, err error) {
+	node := j.mutex.inst.nodeNow()
 	start := time.Now()
 	rec.Running, rec.RunningOn = true, node
 	rec.LastStarted = start
+	rec.LastFinished = start // for v0.0.19 nodes, see jobRecord
+	rec.RunID = randomID(8)
 	rec.Interval = j.config.Interval
 	rec.NextRun = start.Add(j.config.Interval)
-	if err := writeJobRecord(j.api, j.key, *rec); err != nil {
-		return err
+	stored, ok, err := j.writeRecord(raw, *rec)
+	if err != nil || !ok {
+		return false, err == nil, err
+	}
+	if j.mutex.lostNow() {
+		// The start is recorded but the lock may be someone else's now: do
+		// not run. The next holder records this run as lost.
+		return false, false, nil
 	}
 	if request != nil {
 		// Compare-and-delete: a request made during the run stays for the
 		// next one.
-		_, _ = j.api.KVSetWithOptions(runNowKey(j.key), nil, model.PluginKVSetOptions{Atomic: true, OldValue: request})
+		_, _ = j.kv().cad(runNowKey(j.key), request)
 	}
 
-	// The record is stored; the callback starts now. The next run is due
-	// an Interval after this moment, not after the recorded start: a slow
+	// The record is stored; the callback starts next. The next run is due
+	// an Interval after the callback began (invoke notes it just before the
+	// call), not after the recorded start: a slow
 	// write here and a fast one next time must not bring the next callback
 	// closer than Interval to this one. The run keeps the recorded start as
 	// its start, so every view of this run shows one time.
-	callbackStart := time.Now()
+	var callbackStart time.Time
 
 	r := Run{Job: j.key, Node: node, StartedAt: start}
 	j.notify("OnRunStarted", j.config.OnRunStarted, r)
-	runErr := j.invoke()
+	runErr := j.invoke(&callbackStart)
 	r.Duration = time.Since(start)
-	lost := false
-	select {
-	case <-j.mutex.Lost():
-		lost = true
+	lost := j.mutex.lostNow()
+	if lost {
 		if runErr == "" {
 			runErr = "lease lost during the run"
 		} else {
 			runErr = "lease lost during the run: " + runErr
 		}
-	default:
 	}
 	r.Err = runErr
 	if runErr != "" {
@@ -309,7 +383,7 @@ func (j *Job) run(rec *jobRecord, request []byte) error {
 	if lost {
 		// Another instance may hold the lock and write the record now; the
 		// instance that next takes the lock records this run as lost.
-		return nil
+		return true, true, nil
 	}
 	rec.Running, rec.RunningOn = false, Node{}
 	rec.CallbackStarted = callbackStart
@@ -319,12 +393,15 @@ func (j *Job) run(rec *jobRecord, request []byte) error {
 	rec.LastDuration = r.Duration
 	rec.LastError = runErr
 	rec.Runs++
-	return writeJobRecord(j.api, j.key, *rec)
+	// Retried while the lease lasts (writeRecord), so a run that finished
+	// while the lease was held is recorded as finished, not lost.
+	_, _, err = j.writeRecord(stored, *rec)
+	return true, true, err
 }
 
 // invoke runs the callback with a context cancelled when the lease is lost
 // or the job closes, turning a panic into the run's error.
-func (j *Job) invoke() (errText string) {
+func (j *Job) invoke(started *time.Time) (errText string) {
 	ctx, cancel := context.WithCancel(j.ctx)
 	defer cancel()
 	lost := j.mutex.Lost()
@@ -344,6 +421,7 @@ func (j *Job) invoke() (errText string) {
 			errText = fmt.Sprintf("panic: %v", p)
 		}
 	}()
+	*started = time.Now() // as late as possible: the next run is due Interval after this
 	if err := j.callback(ctx); err != nil {
 		return err.Error()
 	}
