@@ -18,9 +18,8 @@ import (
 //
 // It catches: a helper that runs every command with the admin's token
 // whatever -user says (user1 would get the status, not the refusal); one
-// that reads a node or an account the state file does not hold; one that
-// and one that
-// returns an error answer or a reply posted for the whole channel as if it
+// that reads a node or an account the state file does not hold; and one
+// that returns an error answer or a reply posted for the whole channel as if it
 // were the ephemeral reply.
 func TestDemoCommandLine(t *testing.T) {
 	selves := suite.healthy(t)
