@@ -10,13 +10,14 @@
     const page = document.getElementById('page');
     const home = page.dataset.home || '/';
 
-    // sameNodePath returns raw as a path on this node, or null when a browser
-    // could read it as anywhere else: an absolute URL (https://…,
+    // sameNodeURL returns raw as an absolute URL on this node, or null when a
+    // browser could read it as anywhere else: an absolute URL (https://…,
     // javascript:…), a protocol-relative //host, /\host (browsers treat the
     // backslash as a slash), or a path holding control characters, which
-    // browsers strip before parsing ("/\t/host" is "//host"). The parsed URL
-    // must also keep this page's origin, whatever the checks above missed.
-    function sameNodePath(raw) {
+    // browsers strip before parsing ("/\t/host" is "//host"), or one whose
+    // path parses to //… ("/..//host"): as a link, that path alone is another
+    // host again, so the answer is also the parsed URL in full.
+    function sameNodeURL(raw) {
         if (!raw.startsWith('/') || raw.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(raw)) {
             return null;
         }
@@ -26,10 +27,7 @@
         } catch {
             return null;
         }
-        if (url.origin !== window.location.origin || url.pathname === loginPath) {
-            return null;
-        }
-        return url.pathname + url.search + url.hash;
+        return url.origin === window.location.origin && !url.pathname.startsWith('//') ? url : null;
     }
 
     // errorText puts a refused login in words: Mattermost's own message
@@ -60,17 +58,17 @@
         const error = document.getElementById('login-error');
 
         const asked = new URLSearchParams(window.location.search).get('redirect_to');
-        let next = home;
+        let next = new URL(home, window.location.origin);
         if (asked) {
-            const safe = sameNodePath(asked);
-            if (safe) {
-                next = safe;
-            } else {
+            const url = sameNodeURL(asked);
+            if (url === null) {
                 document.getElementById('login-redirect-refused').textContent =
                     'The link asked to go to another site after login; you will go to the dashboard of this node instead.';
+            } else if (url.pathname !== loginPath) { // back here would only loop
+                next = url;
             }
         }
-        document.getElementById('login-next').textContent = next;
+        document.getElementById('login-next').textContent = next.pathname + next.search + next.hash;
 
         // fail shows message (role="alert" announces it) and marks the
         // fields it is about as invalid, described by it.
@@ -123,7 +121,7 @@
                 form.removeAttribute('aria-busy');
             }
             if (response.ok) {
-                window.location.assign(next);
+                window.location.assign(next.href);
                 return;
             }
             // Mattermost does not say which of the two was wrong.
