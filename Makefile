@@ -76,7 +76,6 @@ test: dist vet go-test webapp-test bundle-test e2e
 vet: manifest
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./dev/e2e/...
-	$(GO) vet -tags clusterbench ./server/...
 	cd bench && $(GO) vet ./...
 
 go-test:
@@ -93,7 +92,8 @@ bundle-test: dist
 		$(GO) test -count=1 -run TestProducedBundle -v ./build/bundle
 
 ## e2e: the real-cluster suite (real Mattermost nodes, PostgreSQL, chromium), on
-## every version in E2E_VERSIONS: everything on 5.39.3, the subset issue 6 names on 6.7.2
+## every version in E2E_VERSIONS: everything on 5.39.3, the install, lock,
+## command and kill -9 checks on 6.7.2
 E2E_VERSIONS ?= 5.39.3 6.7.2
 e2e: dist
 	@for version in $(E2E_VERSIONS); do \
@@ -112,7 +112,7 @@ check-style: vet webapp/node_modules
 ## fuzz: a longer run of the command parser fuzzer than make test's seed run
 FUZZTIME ?= 60s
 fuzz:
-	$(GO) test ./server -run '^$$' -fuzz FuzzParseCommand -fuzztime $(FUZZTIME)
+	$(GO) test ./server/command -run '^$$' -fuzz FuzzParseCommand -fuzztime $(FUZZTIME)
 
 ## deploy: upload and enable the bundle on the server named by MM_SERVICESETTINGS_SITEURL
 deploy: dist
@@ -137,15 +137,15 @@ bench:
 	cd bench && $(GO) run ./kvfake
 
 ## bench-cluster: both implementations on real nodes (bench/results/).
-## The plugin is built with the clusterbench tag, which compiles in the
-## benchmark routes and the comparator, into a bundle of its own.
+## The plugin is built from bench/plugin, which adds the benchmark routes and
+## the comparator to the product's plugin, into a bundle of its own.
 BENCH_ROOT := dist/bench/root
 HOST_PLATFORM := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
 bench-cluster: manifest webapp
 	rm -rf $(BENCH_ROOT) && mkdir -p $(BENCH_ROOT)/server/dist $(BENCH_ROOT)/webapp
 	cp -r plugin.json assets $(BENCH_ROOT)/
 	cp -r webapp/dist $(BENCH_ROOT)/webapp/
-	CGO_ENABLED=0 $(GO) build -tags clusterbench -trimpath -o $(BENCH_ROOT)/server/dist/plugin-$(HOST_PLATFORM) ./server
+	cd bench && CGO_ENABLED=0 $(GO) build -trimpath -o ../$(BENCH_ROOT)/server/dist/plugin-$(HOST_PLATFORM) ./plugin
 	$(GO) run ./build/bundle -root $(BENCH_ROOT) -out dist/bench
 	cd bench && $(GO) run ./realnodes
 

@@ -4,11 +4,8 @@ go 1.26
 
 require (
 	github.com/anishathalye/porcupine v1.3.1
-	github.com/mattermost/mattermost-plugin-api v0.0.19
 	github.com/mattermost/mattermost-server/v5 v5.39.3
 )
-
-require github.com/blang/semver/v4 v4.0.0 // indirect
 
 require (
 	github.com/blang/semver v3.5.1+incompatible // indirect

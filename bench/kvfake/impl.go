@@ -1,50 +1,26 @@
 package main
 
 import (
-	"context"
-
-	"github.com/mattermost/mattermost-plugin-api/cluster"
 	"github.com/mattermost/mattermost-server/v5/model"
 
+	"github.com/clusterdemo/clusterdemo/bench/impls"
 	ours "github.com/clusterdemo/clusterdemo/server/cluster"
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
-// locker is what both implementations offer.
-type locker interface {
-	Lock()
-	LockWithContext(ctx context.Context) error
-	Unlock()
-}
-
-// impl makes mutexes of one implementation on one plugin instance.
-type impl struct {
-	name string
-	// events says whether the implementation can use cluster events.
-	events   bool
-	newMutex func(in *kvtest.Instance, name string, withEvents bool) locker
-}
-
-var oursImpl = impl{
-	name:   "ours",
-	events: true,
-	newMutex: func(in *kvtest.Instance, name string, withEvents bool) locker {
-		if withEvents {
-			return ours.NewMutex(in, name)
-		}
-		return ours.NewMutex(noEvents{in}, name)
-	},
-}
-
-var comparatorImpl = impl{
-	name: "mattermost-plugin-api v0.0.19",
-	newMutex: func(in *kvtest.Instance, name string, _ bool) locker {
-		m, err := cluster.NewMutex(in, name)
-		if err != nil {
-			panic(err) // only for an empty name
-		}
-		return m
-	},
+// newMutex makes a mutex of im on instance in. Ours without events is
+// given an API value that hides PublishPluginClusterEvent, as a server
+// before 5.36 or a plugin that does not wire the hook would.
+func newMutex(im impls.Impl, in *kvtest.Instance, name string, withEvents bool) impls.Mutex {
+	var api impls.MutexAPI = in
+	if im.Events && !withEvents {
+		api = noEvents{in}
+	}
+	m, err := im.NewMutex(api, name)
+	if err != nil {
+		panic(err) // only for an empty name
+	}
+	return m
 }
 
 // noEvents is a plugin API without PublishPluginClusterEvent (a server

@@ -1,7 +1,7 @@
-// Command bench runs this repository's cluster package and the widely used
+// Command kvfake runs this repository's cluster package and the widely used
 // one (mattermost-plugin-api v0.0.19's cluster package) on the same KV fake,
-// at the same per-call latency, and prints one table of the figures issue 3
-// asks for, ours beside the comparator's, marking every target ours misses.
+// at the same per-call latency, and prints one table of the figures below,
+// ours beside the comparator's, marking every target ours misses.
 //
 // Usage: cd bench && go run ./kvfake [-latency 1.4] [-samples 40] [-duration 20s]
 package main
@@ -11,6 +11,9 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/clusterdemo/clusterdemo/bench/impls"
+	"github.com/clusterdemo/clusterdemo/internal/percentile"
 )
 
 func main() {
@@ -25,34 +28,34 @@ func main() {
 	progress := func(what string) { fmt.Fprintf(os.Stderr, "bench: %s...\n", what) }
 
 	progress("uncontended Lock+Unlock")
-	oT, oCalls := uncontended(oursImpl, 200, *latency)
-	cT, cCalls := uncontended(comparatorImpl, 200, *latency)
+	oT, oCalls := uncontended(impls.Ours, 200, *latency)
+	cT, cCalls := uncontended(impls.Comparator, 200, *latency)
 	t.row("Uncontended Lock+Unlock: KV calls", "≤ 3", f1(oCalls), f1(cCalls), oCalls <= 3.0001)
 	ratio := float64(oT) / float64(cT)
 	t.row("Uncontended Lock+Unlock: time", "≤ 1.5× comparator",
 		fmt.Sprintf("%.2f ms (%.2f×)", ms(oT), ratio), fmt.Sprintf("%.2f ms", ms(cT)), ratio <= 1.5)
 
 	progress("same-instance handoff")
-	oS := handoff(oursImpl, *samples, *latency, false, true)
-	cS := handoff(comparatorImpl, *compSamples, *latency, false, false)
-	t.row("Same-instance handoff p50", "≤ 3 ms", msf(percentile(oS, 50)), msf(percentile(cS, 50)), percentile(oS, 50) <= 3*time.Millisecond)
-	t.row("Same-instance handoff p99", "", msf(percentile(oS, 99)), msf(percentile(cS, 99)), true)
+	oS := handoff(impls.Ours, *samples, *latency, false, true)
+	cS := handoff(impls.Comparator, *compSamples, *latency, false, false)
+	t.row("Same-instance handoff p50", "≤ 3 ms", msf(percentile.Of(oS, 0.50)), msf(percentile.Of(cS, 0.50)), percentile.Of(oS, 0.50) <= 3*time.Millisecond)
+	t.row("Same-instance handoff p99", "", msf(percentile.Of(oS, 0.99)), msf(percentile.Of(cS, 0.99)), true)
 
 	progress("cross-instance handoff with events")
-	oE := handoff(oursImpl, *samples, *latency, true, true)
+	oE := handoff(impls.Ours, *samples, *latency, true, true)
 	progress("cross-instance handoff (comparator: polling)")
-	cX := handoff(comparatorImpl, *compSamples, *latency, true, false)
-	t.row("Cross-instance handoff p50, with events", "≤ 10 ms", msf(percentile(oE, 50)), msf(percentile(cX, 50))+" (no events)", percentile(oE, 50) <= 10*time.Millisecond)
-	t.row("Cross-instance handoff p99, with events", "", msf(percentile(oE, 99)), msf(percentile(cX, 99))+" (no events)", true)
+	cX := handoff(impls.Comparator, *compSamples, *latency, true, false)
+	t.row("Cross-instance handoff p50, with events", "≤ 10 ms", msf(percentile.Of(oE, 0.50)), msf(percentile.Of(cX, 0.50))+" (no events)", percentile.Of(oE, 0.50) <= 10*time.Millisecond)
+	t.row("Cross-instance handoff p99, with events", "", msf(percentile.Of(oE, 0.99)), msf(percentile.Of(cX, 0.99))+" (no events)", true)
 	progress("cross-instance handoff without events")
-	oN := handoff(oursImpl, *samples, *latency, true, false)
-	t.row("Cross-instance handoff p50, without events", "≤ 150 ms", msf(percentile(oN, 50)), msf(percentile(cX, 50)), percentile(oN, 50) <= 150*time.Millisecond)
-	t.row("Cross-instance handoff p99, without events", "", msf(percentile(oN, 99)), msf(percentile(cX, 99)), true)
+	oN := handoff(impls.Ours, *samples, *latency, true, false)
+	t.row("Cross-instance handoff p50, without events", "≤ 150 ms", msf(percentile.Of(oN, 0.50)), msf(percentile.Of(cX, 0.50)), percentile.Of(oN, 0.50) <= 150*time.Millisecond)
+	t.row("Cross-instance handoff p99, without events", "", msf(percentile.Of(oN, 0.99)), msf(percentile.Of(cX, 0.99)), true)
 
 	progress("plain waiting (4 goroutines on the waiting instance)")
-	oWaitN, oFailN := plainWaiting(oursImpl, 4, *waitFor, *latency, false)
-	oWaitE, oFailE := plainWaiting(oursImpl, 4, *waitFor, *latency, true)
-	cWait, cFail := plainWaiting(comparatorImpl, 4, *waitFor, *latency, false)
+	oWaitN, oFailN := plainWaiting(impls.Ours, 4, *waitFor, *latency, false)
+	oWaitE, oFailE := plainWaiting(impls.Ours, 4, *waitFor, *latency, true)
+	cWait, cFail := plainWaiting(impls.Comparator, 4, *waitFor, *latency, false)
 	t.row("KV calls/s, instance waiting (4 goroutines), no events", "≤ 5", f1(oWaitN), f1(cWait), oWaitN <= 5)
 	t.row("KV calls/s, instance waiting (4 goroutines), events", "", f1(oWaitE), f1(cWait)+" (no events)", true)
 	perMin := func(n int64) float64 { return float64(n) * 60 / waitFor.Seconds() }
@@ -60,9 +63,9 @@ func main() {
 	t.row("Failed inserts per minute of plain waiting, events", "0", f1(perMin(oFailE)), f1(perMin(cFail))+" (no events)", oFailE == 0)
 
 	progress(fmt.Sprintf("4×2 contention, %v each", *duration))
-	oC := contention(oursImpl, 2, 4, *duration, *latency, true)
-	oCN := contention(oursImpl, 2, 4, *duration, *latency, false)
-	cC := contention(comparatorImpl, 2, 4, *duration, *latency, false)
+	oC := contention(impls.Ours, 2, 4, *duration, *latency, true)
+	oCN := contention(impls.Ours, 2, 4, *duration, *latency, false)
+	cC := contention(impls.Comparator, 2, 4, *duration, *latency, false)
 	thr := func(r contentionResult) string {
 		return fmt.Sprintf("%.0f/s", float64(r.acquisitions)/duration.Seconds())
 	}
@@ -82,8 +85,8 @@ func main() {
 	t.row("Overlaps (two holders at once), all 4×2 runs", "0", fmt.Sprint(oC.overlaps+oCN.overlaps), fmt.Sprint(cC.overlaps), oC.overlaps+oCN.overlaps == 0)
 
 	progress("goroutines and allocations")
-	t.row("Goroutines per held lock", "", f2(goroutinesPerLock(oursImpl, 100)), f2(goroutinesPerLock(comparatorImpl, 100)), true)
-	t.row("Allocations per Lock+Unlock (fake store's included)", "", f1(allocsPerLockUnlock(oursImpl, 2000)), f1(allocsPerLockUnlock(comparatorImpl, 2000)), true)
+	t.row("Goroutines per held lock", "", f2(goroutinesPerLock(impls.Ours, 100)), f2(goroutinesPerLock(impls.Comparator, 100)), true)
+	t.row("Allocations per Lock+Unlock (fake store's included)", "", f1(allocsPerLockUnlock(impls.Ours, 2000)), f1(allocsPerLockUnlock(impls.Comparator, 2000)), true)
 
 	fmt.Printf("KV fake at %.1f ms per call (measured: %.2f ms);\n"+
 		"handoff samples: ours %d, comparator %d; 4×2 runs of %v; plain waiting %v.\n\n",

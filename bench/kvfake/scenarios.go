@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/clusterdemo/clusterdemo/bench/impls"
 )
 
 // held and waitedThrough count what the scenarios do while
@@ -18,9 +20,9 @@ var (
 // uncontended: one goroutine locks and unlocks n times on one instance.
 // Returns the mean time and KV calls per Lock+Unlock, after one warm-up
 // pair (which is allowed to read the fencing counter).
-func uncontended(im impl, n int, latency float64) (time.Duration, float64) {
-	s, ins := newCluster(1, latency, im.events)
-	m := im.newMutex(ins[0], "uncontended", im.events)
+func uncontended(im impls.Impl, n int, latency float64) (time.Duration, float64) {
+	s, ins := newCluster(1, latency, im.Events)
+	m := newMutex(im, ins[0], "uncontended", im.Events)
 	m.Lock()
 	held.Add(1)
 	m.Unlock()
@@ -39,14 +41,14 @@ func uncontended(im impl, n int, latency float64) (time.Duration, float64) {
 // while one waiter (on instance 0 or 1) waits; the sample is from just
 // before Unlock to the waiter's Lock returning. The holder keeps the lock a
 // random 50–400 ms first, so a polling waiter is at a random poll phase.
-func handoff(im impl, samples int, latency float64, crossInstance, events bool) []time.Duration {
+func handoff(im impls.Impl, samples int, latency float64, crossInstance, events bool) []time.Duration {
 	_, ins := newCluster(2, latency, events)
 	waiterIn := ins[0]
 	if crossInstance {
 		waiterIn = ins[1]
 	}
-	holder := im.newMutex(ins[0], "handoff", events)
-	waiter := im.newMutex(waiterIn, "handoff", events)
+	holder := newMutex(im, ins[0], "handoff", events)
+	waiter := newMutex(im, waiterIn, "handoff", events)
 	out := make([]time.Duration, 0, samples)
 	for i := 0; i < samples; i++ {
 		holder.Lock()
@@ -75,7 +77,7 @@ type contentionResult struct {
 	perGoroutine  []int64
 }
 
-func contention(im impl, instances, perInstance int, d time.Duration, latency float64, events bool) contentionResult {
+func contention(im impls.Impl, instances, perInstance int, d time.Duration, latency float64, events bool) contentionResult {
 	s, ins := newCluster(instances, latency, events)
 	var inside, overlaps, total int64
 	var mu sync.Mutex
@@ -87,7 +89,7 @@ func contention(im impl, instances, perInstance int, d time.Duration, latency fl
 	for i := 0; i < instances; i++ {
 		for g := 0; g < perInstance; g++ {
 			idx := i*perInstance + g
-			m := im.newMutex(ins[i], "contended", events)
+			m := newMutex(im, ins[i], "contended", events)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -126,15 +128,15 @@ func contention(im impl, instances, perInstance int, d time.Duration, latency fl
 // on instance 1 wait. Returns instance 1's KV calls per second and its
 // failed inserts, counted from the moment the waiters started (so the one
 // optimistic first attempt of ours is included).
-func plainWaiting(im impl, waiters int, d time.Duration, latency float64, events bool) (callsPerSecond float64, failedInserts int64) {
+func plainWaiting(im impls.Impl, waiters int, d time.Duration, latency float64, events bool) (callsPerSecond float64, failedInserts int64) {
 	s, ins := newCluster(2, latency, events)
-	holder := im.newMutex(ins[0], "waiting", events)
+	holder := newMutex(im, ins[0], "waiting", events)
 	holder.Lock()
 	beforeCalls := ins[1].Stats().Calls()
 	beforeFailed := s.Stats().FailedInserts
 	var wg sync.WaitGroup
 	for i := 0; i < waiters; i++ {
-		m := im.newMutex(ins[1], "waiting", events)
+		m := newMutex(im, ins[1], "waiting", events)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -152,11 +154,11 @@ func plainWaiting(im impl, waiters int, d time.Duration, latency float64, events
 }
 
 // goroutinesPerLock: how many goroutines each held lock keeps alive.
-func goroutinesPerLock(im impl, n int) float64 {
-	_, ins := newCluster(1, 0, im.events)
-	ms := make([]locker, n)
+func goroutinesPerLock(im impls.Impl, n int) float64 {
+	_, ins := newCluster(1, 0, im.Events)
+	ms := make([]impls.Mutex, n)
 	for i := range ms {
-		ms[i] = im.newMutex(ins[0], fmt.Sprintf("g%d", i), im.events)
+		ms[i] = newMutex(im, ins[0], fmt.Sprintf("g%d", i), im.Events)
 	}
 	runtime.GC()
 	time.Sleep(50 * time.Millisecond)
@@ -174,9 +176,9 @@ func goroutinesPerLock(im impl, n int) float64 {
 
 // allocsPerLockUnlock: heap allocations per uncontended Lock+Unlock, the
 // fake store's own included (the same fake for both), at zero latency.
-func allocsPerLockUnlock(im impl, n int) float64 {
-	_, ins := newCluster(1, 0, im.events)
-	m := im.newMutex(ins[0], "allocs", im.events)
+func allocsPerLockUnlock(im impls.Impl, n int) float64 {
+	_, ins := newCluster(1, 0, im.Events)
+	m := newMutex(im, ins[0], "allocs", im.Events)
 	m.Lock()
 	held.Add(1)
 	m.Unlock()

@@ -3,10 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
-	"unicode/utf8"
+
+	"github.com/clusterdemo/clusterdemo/bench/report"
 )
 
+// table collects the rows of the printed results table.
 type table struct {
 	rows   [][5]string
 	missed int
@@ -27,30 +28,9 @@ func (t *table) row(metric, target, ours, comparator string, met bool) {
 }
 
 func (t *table) print(w io.Writer) {
-	head := [5]string{"Metric", "Target (ours)", "Ours", "Comparator", "Met"}
-	all := append([][5]string{head}, t.rows...)
-	var width [5]int
-	for _, r := range all {
-		for i, c := range r {
-			if n := utf8.RuneCountInString(c); n > width[i] {
-				width[i] = n
-			}
-		}
+	rows := make([][]string, len(t.rows))
+	for i, r := range t.rows {
+		rows[i] = r[:]
 	}
-	line := func(r [5]string) {
-		cells := make([]string, 5)
-		for i, c := range r {
-			cells[i] = c + strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
-		}
-		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
-	}
-	line(head)
-	seps := [5]string{}
-	for i := range seps {
-		seps[i] = strings.Repeat("-", width[i])
-	}
-	line(seps)
-	for _, r := range t.rows {
-		line(r)
-	}
+	fmt.Fprint(w, report.Markdown([]string{"Metric", "Target (ours)", "Ours", "Comparator", "Met"}, rows))
 }

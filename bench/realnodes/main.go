@@ -1,16 +1,16 @@
-// Command benchcluster measures the cluster package on real Mattermost
+// Command realnodes measures the cluster package on real Mattermost
 // nodes beside the widely used implementation (mattermost-plugin-api v0.0.19
-// cluster), as issue 7 asks; `make bench-cluster` runs it.
+// cluster); `make bench-cluster` runs it.
 //
 //	cd bench && go run ./realnodes [-bundle dist/bench/clusterdemo-<version>.tar.gz] [-out bench/results] [-quick] [-keep]
 //
 // It brings up a 2-node local cluster (dev/localcluster) on a database of
-// its own, installs the bundle built with the clusterbench tag (whose
+// its own, installs the bundle built from bench/plugin (whose
 // plugin carries the benchmark routes and both implementations), turns the
 // demo jobs off, and drives every workload through the plugin's routes on
 // both nodes, for both implementations, in one run. It reads the plugin
 // processes' RSS from /proc and counts PostgreSQL's duplicate-key ERROR
-// lines in the server log during the windows issue 7 names. It prints one
+// lines in the server log during the contention and waiting windows. It prints one
 // table and writes it with every figure as JSON, and a chart as SVG.
 //
 // -quick shortens every workload to check the harness; its figures mean
@@ -59,7 +59,7 @@ func run() error {
 	}
 	pluginID = manifest.Id
 
-	bundle := flag.String("bundle", filepath.Join(root, "dist", "bench", pluginmanifest.BundleName(manifest)), "plugin bundle built with -tags clusterbench")
+	bundle := flag.String("bundle", filepath.Join(root, "dist", "bench", pluginmanifest.BundleName(manifest)), "plugin bundle built from bench/plugin")
 	out := flag.String("out", "", "folder for the results (default bench/results, or a temporary folder with -quick)")
 	quick := flag.Bool("quick", false, "short workloads, to check the harness only")
 	keep := flag.Bool("keep", false, "leave the cluster running afterwards")
@@ -194,12 +194,12 @@ type step struct {
 	run  func() error
 }
 
-// measure runs every workload, each for both implementations, in issue 7's
-// order.
+// measure runs every workload, each for both implementations, in the
+// order of the results table.
 func measure(ctx context.Context, b *bench, res *results) error {
 	b.logf("settling %s before the idle reading", b.plan.Settle)
 	time.Sleep(b.plan.Settle)
-	for _, impl := range impls {
+	for _, impl := range implNames {
 		res.Impls[impl] = &implResults{}
 	}
 	steps := []step{
@@ -241,7 +241,7 @@ func measure(ctx context.Context, b *bench, res *results) error {
 		}},
 	}
 	for _, w := range perImpl {
-		for _, impl := range impls {
+		for _, impl := range implNames {
 			steps = append(steps, step{w.name + ": " + impl, func() error { return w.run(impl, res.Impls[impl]) }})
 		}
 	}

@@ -17,7 +17,7 @@ func notes(r *results) []string {
 	for _, step := range r.Suspect {
 		out = append(out, "SUSPECT: PostgreSQL restarted during "+step+" even when it was run again; its figures include the outage.")
 	}
-	for _, impl := range impls {
+	for _, impl := range implNames {
 		ir := r.Impls[impl]
 		if ir.Contention.Errors > 0 {
 			out = append(out, fmt.Sprintf("%s: %d lock calls failed during contention (last: %s).", impl, ir.Contention.Errors, ir.Contention.LastError))

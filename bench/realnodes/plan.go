@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// plan is every size and duration of one run. The full plan is issue 7's
-// workload list; the quick plan only checks that the harness works and its
+// plan is every size and duration of one run. The full plan is the
+// README's workload list; the quick plan only checks that the harness works and its
 // figures mean nothing.
 type plan struct {
 	KVSamples           int           `json:"kv_samples"`

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/clusterdemo/clusterdemo/bench/report"
 )
 
 // results is everything one run measured; the JSON file is this value.
@@ -42,8 +44,8 @@ type results struct {
 }
 
 type kvCostResult struct {
-	Get summary `json:"kv_get"`
-	Set summary `json:"kv_set_atomic"`
+	Get report.Summary `json:"kv_get"`
+	Set report.Summary `json:"kv_set_atomic"`
 }
 
 type implResults struct {
@@ -56,42 +58,42 @@ type implResults struct {
 }
 
 type handoffResult struct {
-	summary
+	report.Summary
 	SamplesMS []float64 `json:"samples_ms"`
 }
 
 func newHandoffResult(samples []time.Duration) handoffResult {
-	res := handoffResult{summary: summarize(samples)}
+	res := handoffResult{Summary: report.Summarize(samples)}
 	for _, d := range samples {
-		res.SamplesMS = append(res.SamplesMS, ms(d))
+		res.SamplesMS = append(res.SamplesMS, report.Millis(d))
 	}
 	return res
 }
 
 type uncontendedResult struct {
-	Time         summary `json:"time"`
-	KVCallsPerOp float64 `json:"kv_calls_per_op"`
-	EventsPerOp  float64 `json:"cluster_events_per_op"`
+	Time         report.Summary `json:"time"`
+	KVCallsPerOp float64        `json:"kv_calls_per_op"`
+	EventsPerOp  float64        `json:"cluster_events_per_op"`
 }
 
 type contentionResult struct {
-	Seconds             float64       `json:"seconds"`
-	WorkersPerNode      int           `json:"workers_per_node"`
-	CriticalMS          float64       `json:"critical_section_ms"`
-	Acquisitions        int           `json:"acquisitions"`
-	PerSecond           float64       `json:"acquisitions_per_second"`
-	AcquisitionsPerNode []int         `json:"acquisitions_per_node"`
-	SharePerNode        []float64     `json:"share_per_node"`
-	Wait                summary       `json:"wait"`
-	UnfinishedWaits     int           `json:"unfinished_waits"`
-	MaxUnfinishedWaitMS float64       `json:"max_unfinished_wait_ms"`
-	MaxWaitMS           float64       `json:"max_wait_ms"` // finished or cut short by the end of the run
-	Overlaps            int           `json:"overlaps"`
-	Errors              int64         `json:"lock_errors"`
-	LastError           string        `json:"last_lock_error,omitempty"`
-	DBErrors            pgErrors      `json:"db_errors"`
-	DBErrorsPer100      float64       `json:"db_errors_per_100_acquisitions"`
-	Memory              []nodeRuntime `json:"peak_runtime"`
+	Seconds             float64        `json:"seconds"`
+	WorkersPerNode      int            `json:"workers_per_node"`
+	CriticalMS          float64        `json:"critical_section_ms"`
+	Acquisitions        int            `json:"acquisitions"`
+	PerSecond           float64        `json:"acquisitions_per_second"`
+	AcquisitionsPerNode []int          `json:"acquisitions_per_node"`
+	SharePerNode        []float64      `json:"share_per_node"`
+	Wait                report.Summary `json:"wait"`
+	UnfinishedWaits     int            `json:"unfinished_waits"`
+	MaxUnfinishedWaitMS float64        `json:"max_unfinished_wait_ms"`
+	MaxWaitMS           float64        `json:"max_wait_ms"` // finished or cut short by the end of the run
+	Overlaps            int            `json:"overlaps"`
+	Errors              int64          `json:"lock_errors"`
+	LastError           string         `json:"last_lock_error,omitempty"`
+	DBErrors            pgErrors       `json:"db_errors"`
+	DBErrorsPer100      float64        `json:"db_errors_per_100_acquisitions"`
+	Memory              []nodeRuntime  `json:"peak_runtime"`
 }
 
 type waitingResult struct {
@@ -101,28 +103,28 @@ type waitingResult struct {
 }
 
 type jobResult struct {
-	Seconds                float64 `json:"seconds"`
-	IntervalMS             float64 `json:"interval_ms"`
-	BodyMS                 float64 `json:"run_ms"`
-	Runs                   int     `json:"runs"`
-	RunsPerNode            []int   `json:"runs_per_node"`
-	DueFrom                string  `json:"due_time"`
-	EarlyStarts            int     `json:"early_starts"`
-	MissedIntervals        int     `json:"missed_intervals"`
-	Overlaps               int     `json:"overlaps"`
-	ExactlyOncePerInterval bool    `json:"exactly_once_per_interval"`
-	Delay                  summary `json:"delay_after_due"`
-	MinDelayMS             float64 `json:"min_delay_ms"`
-	Gap                    summary `json:"start_to_start"`
+	Seconds                float64        `json:"seconds"`
+	IntervalMS             float64        `json:"interval_ms"`
+	BodyMS                 float64        `json:"run_ms"`
+	Runs                   int            `json:"runs"`
+	RunsPerNode            []int          `json:"runs_per_node"`
+	DueFrom                string         `json:"due_time"`
+	EarlyStarts            int            `json:"early_starts"`
+	MissedIntervals        int            `json:"missed_intervals"`
+	Overlaps               int            `json:"overlaps"`
+	ExactlyOncePerInterval bool           `json:"exactly_once_per_interval"`
+	Delay                  report.Summary `json:"delay_after_due"`
+	MinDelayMS             float64        `json:"min_delay_ms"`
+	Gap                    report.Summary `json:"start_to_start"`
 }
 
 type statusResult struct {
-	LocksHeld     int     `json:"locks_held"`
-	JobsScheduled int     `json:"jobs_scheduled"`
-	LocksListed   int     `json:"locks_listed"`
-	JobsListed    int     `json:"jobs_listed"`
-	ResponseBytes int     `json:"response_bytes"`
-	Latency       summary `json:"latency"`
+	LocksHeld     int            `json:"locks_held"`
+	JobsScheduled int            `json:"jobs_scheduled"`
+	LocksListed   int            `json:"locks_listed"`
+	JobsListed    int            `json:"jobs_listed"`
+	ResponseBytes int            `json:"response_bytes"`
+	Latency       report.Summary `json:"latency"`
 }
 
 type nodeRuntime struct {

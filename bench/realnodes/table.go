@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/clusterdemo/clusterdemo/bench/report"
 )
 
-// row is one line of the results table. Targets are issue 7's and apply to
-// clusterdemo; Verdict is "met", "MISSED", or empty where there is no target.
+// row is one line of the results table. Targets are the README's (Performance) and
+// apply to clusterdemo; Verdict is "met", "MISSED", or empty where there is no target.
 type row struct {
 	Figure     string `json:"figure"`
 	Ours       string `json:"clusterdemo"`
@@ -41,9 +43,9 @@ func buildTable(r *results) []row {
 		callsText(o.Uncontended), callsText(c.Uncontended), "", "")
 
 	add(fmt.Sprintf("Same-node handoff p50 / p99 (ms, n=%d)", o.LocalHandoff.N),
-		pair(o.LocalHandoff.summary), pair(c.LocalHandoff.summary), "p50 ≤ 5 ms", verdict(o.LocalHandoff.P50 <= 5))
+		pair(o.LocalHandoff.Summary), pair(c.LocalHandoff.Summary), "p50 ≤ 5 ms", verdict(o.LocalHandoff.P50 <= 5))
 	add(fmt.Sprintf("Cross-node handoff p50 / p99 (ms, n=%d)", o.CrossHandoff.N),
-		pair(o.CrossHandoff.summary), pair(c.CrossHandoff.summary), "p50 ≤ 150 ms", verdict(o.CrossHandoff.P50 <= 150))
+		pair(o.CrossHandoff.Summary), pair(c.CrossHandoff.Summary), "p50 ≤ 150 ms", verdict(o.CrossHandoff.P50 <= 150))
 
 	cont := fmt.Sprintf("Contention %d+%d workers, %s critical section, %s: ", p.ContentionWorkers, p.ContentionWorkers, p.ContentionCritical, p.ContentionDuration)
 	add(cont+"acquisitions/s", num(o.Contention.PerSecond), num(c.Contention.PerSecond), "", "")
@@ -86,7 +88,7 @@ func num(v float64) string {
 	}
 }
 
-func pair(s summary) string { return num(s.P50) + " / " + num(s.P99) }
+func pair(s report.Summary) string { return num(s.P50) + " / " + num(s.P99) }
 
 func callsText(u uncontendedResult) string {
 	text := num(u.KVCallsPerOp)
@@ -138,18 +140,9 @@ func goroutinesText(rs []nodeRuntime) string {
 
 // markdown renders the table for the terminal and the README alike.
 func markdown(rows []row) string {
-	var b strings.Builder
-	b.WriteString("| Figure | clusterdemo | comparator (plugin-api v0.0.19) | Target | Verdict |\n")
-	b.WriteString("|---|---|---|---|---|\n")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Figure, r.Ours, r.Comparator, dash(r.Target), dash(r.Verdict))
+	cells := make([][]string, len(rows))
+	for i, r := range rows {
+		cells[i] = []string{r.Figure, r.Ours, r.Comparator, r.Target, r.Verdict}
 	}
-	return b.String()
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
+	return report.Markdown([]string{"Figure", "clusterdemo", "comparator (plugin-api v0.0.19)", "Target", "Verdict"}, cells)
 }

@@ -7,6 +7,9 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/clusterdemo/clusterdemo/bench/impls"
+	"github.com/clusterdemo/clusterdemo/bench/report"
 )
 
 // bench runs the workloads on the nodes of a started cluster.
@@ -19,11 +22,11 @@ type bench struct {
 }
 
 const (
-	implOurs       = "clusterdemo"
-	implComparator = "comparator"
+	implOurs       = impls.OursName
+	implComparator = impls.ComparatorName
 )
 
-var impls = []string{implOurs, implComparator}
+var implNames = []string{implOurs, implComparator}
 
 // name is a lock or job name unique to this run, workload and implementation.
 func (b *bench) name(workload, impl string) string {
@@ -64,7 +67,7 @@ func (b *bench) kvCost(ctx context.Context) (kvCostResult, error) {
 	if err := b.nodes[0].post(ctx, "/api/v1/bench/kvcost", map[string]any{"samples": b.plan.KVSamples}, &res); err != nil {
 		return kvCostResult{}, err
 	}
-	return kvCostResult{Get: summarize(micros(res.GetUS)), Set: summarize(micros(res.SetUS))}, nil
+	return kvCostResult{Get: report.Summarize(report.Micros(res.GetUS)), Set: report.Summarize(report.Micros(res.SetUS))}, nil
 }
 
 func (b *bench) uncontended(ctx context.Context, impl string) (uncontendedResult, error) {
@@ -79,7 +82,7 @@ func (b *bench) uncontended(ctx context.Context, impl string) (uncontendedResult
 	}
 	n := float64(len(res.DurationsUS))
 	return uncontendedResult{
-		Time:         summarize(micros(res.DurationsUS)),
+		Time:         report.Summarize(report.Micros(res.DurationsUS)),
 		KVCallsPerOp: float64(res.KVCalls) / n,
 		EventsPerOp:  float64(res.Events) / n,
 	}, nil
@@ -96,7 +99,7 @@ func (b *bench) localHandoff(ctx context.Context, impl string) (handoffResult, e
 	if err != nil {
 		return handoffResult{}, err
 	}
-	return newHandoffResult(micros(res.HandoffsUS)), nil
+	return newHandoffResult(report.Micros(res.HandoffsUS)), nil
 }
 
 type handleResult struct {
@@ -183,7 +186,7 @@ func analyzeContention(p plan, nodes []nodeContention, dbErrors pgErrors, memory
 	res := contentionResult{
 		Seconds:        p.ContentionDuration.Seconds(),
 		WorkersPerNode: p.ContentionWorkers,
-		CriticalMS:     ms(p.ContentionCritical),
+		CriticalMS:     report.Millis(p.ContentionCritical),
 		DBErrors:       dbErrors,
 		Memory:         memory,
 	}
@@ -202,12 +205,12 @@ func analyzeContention(p plan, nodes []nodeContention, dbErrors pgErrors, memory
 		}
 		for _, u := range n.UnfinishedWaitsUS {
 			res.UnfinishedWaits++
-			res.MaxUnfinishedWaitMS = max(res.MaxUnfinishedWaitMS, ms(time.Duration(u)*time.Microsecond))
+			res.MaxUnfinishedWaitMS = max(res.MaxUnfinishedWaitMS, report.Millis(time.Duration(u)*time.Microsecond))
 		}
 	}
 	res.Acquisitions = len(all)
 	res.PerSecond = float64(len(all)) / p.ContentionDuration.Seconds()
-	res.Wait = summarize(waits)
+	res.Wait = report.Summarize(waits)
 	res.MaxWaitMS = max(res.Wait.Max, res.MaxUnfinishedWaitMS)
 	for _, c := range res.AcquisitionsPerNode {
 		share := 0.0
@@ -320,8 +323,8 @@ func analyzeJob(p plan, impl string, runs []jobRun, nodes int) jobResult {
 	sort.Slice(runs, func(i, j int) bool { return runs[i].StartedNS < runs[j].StartedNS })
 	res := jobResult{
 		Seconds:     p.JobDuration.Seconds(),
-		IntervalMS:  ms(p.JobInterval),
-		BodyMS:      ms(p.JobBody),
+		IntervalMS:  report.Millis(p.JobInterval),
+		BodyMS:      report.Millis(p.JobBody),
 		Runs:        len(runs),
 		RunsPerNode: make([]int, nodes),
 		DueFrom:     "previous start + interval",
@@ -354,11 +357,11 @@ func analyzeJob(p plan, impl string, runs []jobRun, nodes int) jobResult {
 		delays = append(delays, delay)
 		gaps = append(gaps, time.Duration(r.StartedNS-prev.StartedNS))
 	}
-	res.Delay = summarize(delays)
-	res.Gap = summarize(gaps)
+	res.Delay = report.Summarize(delays)
+	res.Gap = report.Summarize(gaps)
 	if len(delays) > 0 {
 		sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
-		res.MinDelayMS = ms(delays[0])
+		res.MinDelayMS = report.Millis(delays[0])
 	}
 	res.ExactlyOncePerInterval = len(runs) > 1 && res.EarlyStarts == 0 && res.MissedIntervals == 0 && res.Overlaps == 0
 	return res
@@ -388,7 +391,7 @@ func (b *bench) status(ctx context.Context) (statusResult, error) {
 			res.LocksListed, res.JobsListed, res.ResponseBytes = countStatus(body)
 		}
 	}
-	res.Latency = summarize(took)
+	res.Latency = report.Summarize(took)
 	return res, nil
 }
 

@@ -41,12 +41,20 @@ func TestProducedBundle(t *testing.T) {
 	checkNoComparator(t, bundle, manifest)
 }
 
-// comparatorModule is the widely used implementation the benchmark build
-// compiles in beside ours (build tag clusterbench); it must never ship.
+// comparatorModule is the widely used implementation the benchmark plugin
+// (bench/plugin) compiles in beside ours; it must never ship.
 const comparatorModule = "github.com/mattermost/mattermost-plugin-api"
 
+// productMain is the released plugin's main package, in the product module;
+// the benchmark plugin's is bench/plugin, in the benchmark module.
+const (
+	productModule = "github.com/clusterdemo/clusterdemo"
+	productMain   = productModule + "/server"
+)
+
 // checkNoComparator reads the Go build information of every server
-// executable in the bundle: none may depend on the comparator.
+// executable in the bundle: each must be the product's main package, built
+// without tags, and none may depend on the comparator.
 func checkNoComparator(t *testing.T, bundlePath string, manifest *model.Manifest) {
 	t.Helper()
 	f, err := os.Open(bundlePath)
@@ -81,14 +89,17 @@ func checkNoComparator(t *testing.T, bundlePath string, manifest *model.Manifest
 			continue
 		}
 		checked++
+		if info.Path != productMain || info.Main.Path != productModule {
+			t.Errorf("%s is %s of module %s, want %s of %s: the benchmark plugin must not ship", header.Name, info.Path, info.Main.Path, productMain, productModule)
+		}
 		for _, dep := range info.Deps {
 			if dep.Path == comparatorModule {
 				t.Errorf("%s is built with %s %s: the benchmark comparator must not ship", header.Name, dep.Path, dep.Version)
 			}
 		}
 		for _, setting := range info.Settings {
-			if setting.Key == "-tags" && strings.Contains(setting.Value, "clusterbench") {
-				t.Errorf("%s was built with -tags %s", header.Name, setting.Value)
+			if setting.Key == "-tags" && setting.Value != "" {
+				t.Errorf("%s was built with -tags %s; the released plugin has no build tags", header.Name, setting.Value)
 			}
 		}
 	}

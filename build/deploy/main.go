@@ -21,8 +21,8 @@ import (
 
 	"github.com/mattermost/mattermost-server/v5/model"
 
-	"github.com/clusterdemo/clusterdemo/build/pluginmanifest"
 	"github.com/clusterdemo/clusterdemo/build/pluginctl"
+	"github.com/clusterdemo/clusterdemo/build/pluginmanifest"
 )
 
 // deployTimeout bounds the whole deployment: upload, enable and activation.

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // printCluster tells the person who ran make demo where everything is, and

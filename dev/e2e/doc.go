@@ -1,4 +1,4 @@
-// Package e2e is the real-cluster end-to-end suite of clusterdemo (issue 6):
+// Package e2e is the real-cluster end-to-end suite of clusterdemo:
 // it starts Mattermost nodes on one PostgreSQL with dev/localcluster,
 // installs the bundle `make dist` built, and drives the plugin as an
 // administrator would, through the REST API, the slash command and a real

@@ -45,8 +45,8 @@ const (
 	// with three nodes, two survive a kill and can contend.
 	clusterNodes = 3
 	activeNodes  = 2
-	// fullSuiteVersion runs every check; other versions run the subset the
-	// issue names (see requireFullSuite).
+	// fullSuiteVersion runs every check; other versions run the
+	// install, lock, command and kill -9 checks (see requireFullSuite).
 	fullSuiteVersion = localcluster.DefaultVersion
 )
 
@@ -201,12 +201,12 @@ func deactivatesWithDatabase(version string) bool {
 	return version != "6.7.2"
 }
 
-// requireFullSuite skips a check that the issue runs on the default
-// Mattermost version only.
+// requireFullSuite skips a check that runs on the default Mattermost
+// version only.
 func requireFullSuite(t *testing.T) {
 	t.Helper()
 	if suite.version != fullSuiteVersion {
-		t.Skipf("runs on Mattermost %s only: on %s the suite runs the install, who-holds-the-lock, slash-command and kill -9 checks (issue 6, Versions)",
+		t.Skipf("runs on Mattermost %s only: on %s the suite runs the install, who-holds-the-lock, slash-command and kill -9 checks",
 			fullSuiteVersion, suite.version)
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/clusterdemo/clusterdemo/build/pluginctl"
 	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/build/pluginctl"
 )
 
 // InstallPlugin uploads the bundle to every node and enables it there (each

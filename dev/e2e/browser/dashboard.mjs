@@ -1,5 +1,5 @@
 // Drives the standalone dashboard (/plugins/clusterdemo/dashboard) in
-// Debian's chromium through playwright-core, as e2e/check7_browser_test.go
+// Debian's chromium through playwright-core, as dev/e2e/browser_dashboard_test.go
 // asks. Parameters arrive as JSON in CLUSTERDEMO_E2E_BROWSER (sessions
 // included, so they never touch the disk); progress goes to stdout, and the
 // exit status is 0 only when every check held. Screenshots go to
@@ -121,7 +121,7 @@ async function asUser(context) {
     const page = await context.newPage();
     const response = await page.goto(`${baseUrl}/plugins/clusterdemo/dashboard`);
     check(response.status() === 403, `the dashboard answers the non-admin with 403 (got ${response.status()})`);
-    // The panel's 403 state (issue 5), not a bare error: the words a person
+    // The panel's 403 state, not a bare error: the words a person
     // reads in the System Console too.
     const forbidden = 'Only system admins can see cluster status';
     await waitFor(page, `the non-admin sees the panel's 403 state ("${forbidden}")`, async () => (await page.locator('body').innerText()).includes(forbidden));

@@ -1,0 +1,155 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/clusterdemo/clusterdemo/dev/localcluster"
+)
+
+// commandAs runs a slash command through n's POST /api/v4/commands/execute
+// with the given session and returns the reply text, which must be
+// ephemeral (localcluster.RunCommand, as the demo's command line does).
+func commandAs(t *testing.T, n *localcluster.Node, token, text string) string {
+	t.Helper()
+	client := n.Client()
+	client.SetToken(token)
+	reply, err := localcluster.RunCommand(client, suite.channelID, text)
+	if err != nil {
+		failWithLogs(t, "node %d: %v", n.Index, err)
+	}
+	if strings.Contains(reply, "goroutine ") || strings.Contains(reply, "panic") {
+		t.Errorf("node %d: %q answered with a stack trace: %s", n.Index, text, reply)
+	}
+	return reply
+}
+
+// requireAll fails unless reply holds every part.
+func requireAll(t *testing.T, what, reply string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(reply, p) {
+			t.Errorf("%s: the reply does not contain %q:\n%s", what, p, reply)
+		}
+	}
+}
+
+// hasLine reports whether one line of reply holds every part.
+func hasLine(reply string, parts ...string) bool {
+	for _, line := range strings.Split(reply, "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+const usageLine = "Usage: `/clusterdemo"
+
+// The slash command: /clusterdemo answers as the README specifies, through the REST
+// command API, and refuses a non-admin everything but help.
+func TestSlashCommand(t *testing.T) {
+	selves := suite.healthy(t)
+	node1, node2 := suite.node(1), suite.node(2)
+	admin := suite.cluster.AdminToken
+	name := uniqueLockName("e2e-cmd")
+
+	t.Run("status", func(t *testing.T) {
+		reply := commandAs(t, node1, admin, "/clusterdemo status")
+		requireAll(t, "status through node 1", reply, "Answered by node **"+selves[0].Name+"**", selves[1].Name,
+			"quick", "slow", "digest", node1.URL+"/plugins/clusterdemo/dashboard")
+	})
+	t.Run("lock", func(t *testing.T) {
+		reply := commandAs(t, node1, admin, fmt.Sprintf("/clusterdemo lock %s 120", name))
+		requireAll(t, "lock through node 1", reply, selves[0].Name, name)
+		lock, err := lockSeenBy(node2, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !lock.Held || lock.HolderID == nil || *lock.HolderID != selves[0].ID {
+			t.Fatalf("after /clusterdemo lock through node 1, node 2 shows %v", lock)
+		}
+		// Node 2's locks table names node 1 as the holder; its lock command
+		// says the lock is busy and who holds it.
+		requireAll(t, "locks through node 2", commandAs(t, node2, admin, "/clusterdemo locks"),
+			"Answered by node **"+selves[1].Name+"**", name, selves[0].Name)
+		requireAll(t, "lock through node 2 while node 1 holds it", commandAs(t, node2, admin, "/clusterdemo lock "+name),
+			"busy", selves[0].Name)
+	})
+	t.Run("unlock", func(t *testing.T) {
+		requireAll(t, "unlock through node 2, which does not hold it", commandAs(t, node2, admin, "/clusterdemo unlock "+name),
+			selves[1].Name, name)
+		if lock, err := lockSeenBy(node1, name); err != nil || !lock.Held {
+			t.Fatalf("unlock through node 2 changed the lock node 1 holds: %v %v", lock, err)
+		}
+		requireAll(t, "unlock through node 1", commandAs(t, node1, admin, "/clusterdemo unlock "+name), "released", name)
+		if lock, err := lockSeenBy(node2, name); err != nil || lock.Held {
+			t.Fatalf("after unlock through node 1, node 2 shows %v %v", lock, err)
+		}
+	})
+	t.Run("run", func(t *testing.T) {
+		reply := commandAs(t, node2, admin, "/clusterdemo run quick")
+		requireAll(t, "run quick through node 2", reply, "quick", selves[1].Name)
+	})
+	t.Run("nodes and jobs", func(t *testing.T) {
+		dashboard := node2.URL + "/plugins/clusterdemo/dashboard"
+		reply := commandAs(t, node2, admin, "/clusterdemo nodes")
+		requireAll(t, "nodes through node 2", reply, selves[0].Name, dashboard)
+		if !hasLine(reply, selves[1].Name, "(this node)") {
+			t.Errorf("nodes through node 2: no row marks %s as this node:\n%s", selves[1].Name, reply)
+		}
+		jobs := commandAs(t, node2, admin, "/clusterdemo jobs")
+		requireAll(t, "jobs through node 2", jobs, "Answered by node **"+selves[1].Name+"**", "quick", "slow", "digest", dashboard)
+		// Each job's last node: quick runs soon after the run subtest asked.
+		eventually(t, "the jobs reply naming quick's last node", runNowBound, func() (bool, string) {
+			jobs = commandAs(t, node2, admin, "/clusterdemo jobs")
+			return hasLine(jobs, "quick", selves[0].Name) || hasLine(jobs, "quick", selves[1].Name), jobs
+		})
+	})
+	t.Run("help", func(t *testing.T) {
+		reply := commandAs(t, node1, admin, "/clusterdemo help")
+		requireAll(t, "help", reply, usageLine, "status", "nodes", "locks", "jobs", "lock <name> [hold-seconds]", "unlock <name>", "run <job>", "stress [seconds]")
+	})
+	t.Run("unknown subcommand and bad arguments", func(t *testing.T) {
+		for _, text := range []string{
+			"/clusterdemo frobnicate",
+			"/clusterdemo lock",
+			"/clusterdemo lock bad/name",
+			"/clusterdemo lock " + strings.Repeat("x", 65),
+			"/clusterdemo lock ok-name 0",
+			"/clusterdemo lock ok-name 601",
+			"/clusterdemo lock ok-name soon",
+			"/clusterdemo lock ok-name 10 extra",
+			"/clusterdemo unlock",
+			"/clusterdemo run",
+			"/clusterdemo run nosuchjob",
+			"/clusterdemo stress 61",
+			"/clusterdemo stress -1",
+		} {
+			requireAll(t, text, commandAs(t, node1, admin, text), usageLine)
+		}
+		if lock, err := lockSeenBy(node1, "ok-name"); err == nil {
+			t.Errorf("a refused /clusterdemo lock still took ok-name: %v", lock)
+		}
+	})
+	t.Run("non-admin", func(t *testing.T) {
+		for _, text := range []string{"/clusterdemo status", "/clusterdemo locks", "/clusterdemo lock " + name, "/clusterdemo unlock " + name, "/clusterdemo run quick", "/clusterdemo stress 5"} {
+			reply := commandAs(t, node2, suite.userToken, text)
+			requireAll(t, text+" as the non-admin user", reply, "Only system admins")
+			if strings.Contains(reply, selves[0].Name) || strings.Contains(reply, selves[1].Name) {
+				t.Errorf("%s as the non-admin user leaks node names: %s", text, reply)
+			}
+		}
+		if lock, err := lockSeenBy(node1, name); err != nil || lock.Held {
+			t.Errorf("the non-admin's /clusterdemo lock took the lock: %v %v", lock, err)
+		}
+		requireAll(t, "help as the non-admin user", commandAs(t, node2, suite.userToken, "/clusterdemo help"), usageLine)
+	})
+}

@@ -1,0 +1,110 @@
+// Package httpapi is the plugin's HTTP API: the route table with each
+// route's access rule, the middleware every route passes, the handlers, and
+// the JSON shapes of the contract. It is the only place the application's
+// values become JSON.
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost-server/v5/model"
+
+	"github.com/clusterdemo/clusterdemo/server/app"
+)
+
+// Route is one entry of the HTTP API. The table is the single source of
+// truth: the router is built from it, the access middleware wraps every
+// entry, and the tests walk it so that a new route cannot skip them.
+type Route struct {
+	Method string
+	// Path is relative to /plugins/clusterdemo.
+	Path   string
+	Access Access
+	// JSON answers with a status and a body, or an error; Page writes its
+	// own answer. A route sets one of them.
+	JSON JSONHandler
+	Page http.HandlerFunc
+}
+
+// JSONHandler answers a request with a status and a body to encode, or an
+// error (an *Error says its status; any other is a logged 500).
+type JSONHandler func(r *http.Request) (status int, body interface{}, err error)
+
+// Access says who may use a route.
+type Access int
+
+const (
+	// AdminOnly: system admins; everyone else gets 401 or 403 with a JSON
+	// error. Every route that shows or changes cluster state is AdminOnly.
+	AdminOnly Access = iota
+	// AdminPage: a page for system admins that holds no data itself. Other
+	// logged-in users get the same page with status 403, so the panel in it
+	// explains the refusal in its own words when its AdminOnly API calls
+	// are refused, instead of the browser showing a raw JSON error.
+	AdminPage
+	// LoggedIn: any logged-in user; for static code that holds no data.
+	LoggedIn
+)
+
+// Server is what the router needs of the Mattermost server: who may manage
+// the system, and a log for unexpected errors.
+type Server interface {
+	HasPermissionTo(userID string, permission *model.Permission) bool
+	LogError(msg string, keyValuePairs ...interface{})
+}
+
+// Options are what New needs.
+type Options struct {
+	App    *app.App
+	Server Server
+	// Bundle is the plugin's bundle folder, for the dashboard script.
+	Bundle string
+	// Extra routes join the table (the benchmark harness adds its own);
+	// they pass the same middleware as every other route.
+	Extra []Route
+}
+
+// routes is the released plugin's table.
+func routes(h *handlers) []Route {
+	return []Route{
+		{Method: http.MethodGet, Path: "/api/v1/status", Access: AdminOnly, JSON: h.status},
+		{Method: http.MethodGet, Path: "/api/v1/nodes", Access: AdminOnly, JSON: h.nodes},
+		{Method: http.MethodGet, Path: "/api/v1/locks", Access: AdminOnly, JSON: h.locks},
+		// Lock names match anything here, slashes included, so that a bad
+		// name gets a 400 naming the rule rather than a bare 404. The
+		// acquire and release routes come first so they win over GET.
+		{Method: http.MethodPost, Path: "/api/v1/locks/{name:.*}/acquire", Access: AdminOnly, JSON: h.acquire},
+		{Method: http.MethodPost, Path: "/api/v1/locks/{name:.*}/release", Access: AdminOnly, JSON: h.release},
+		{Method: http.MethodGet, Path: "/api/v1/locks/{name:.*}", Access: AdminOnly, JSON: h.lock},
+		{Method: http.MethodGet, Path: "/api/v1/jobs", Access: AdminOnly, JSON: h.jobs},
+		{Method: http.MethodGet, Path: "/api/v1/jobs/{name}", Access: AdminOnly, JSON: h.job},
+		{Method: http.MethodPost, Path: "/api/v1/jobs/{name}/run", Access: AdminOnly, JSON: h.runJob},
+		{Method: http.MethodPost, Path: "/api/v1/stress", Access: AdminOnly, JSON: h.stress},
+		{Method: http.MethodGet, Path: "/dashboard", Access: AdminPage, Page: h.dashboardPage},
+		{Method: http.MethodGet, Path: "/dashboard.js", Access: LoggedIn, Page: h.dashboardScript},
+	}
+}
+
+// New builds the plugin's router; every route passes the access check of
+// its table entry.
+func New(o Options) http.Handler {
+	table := append(routes(&handlers{app: o.App, bundle: o.Bundle}), o.Extra...)
+	// SkipClean: a name such as ".." must reach validation and be refused,
+	// not be cleaned away into a redirect to another route.
+	router := mux.NewRouter().SkipClean(true)
+	for _, rt := range table {
+		handler := rt.Page
+		if rt.JSON != nil {
+			handler = serveJSON(o.Server, rt.JSON)
+		}
+		router.Handle(rt.Path, recoverPanics(o.Server, limitBody(requireAccess(o.Server, rt.Access, handler)))).Methods(rt.Method)
+	}
+	router.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, Errorf(http.StatusNotFound, "no such route: %s %s", r.Method, r.URL.Path))
+	})
+	router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, Errorf(http.StatusMethodNotAllowed, "method %s not allowed on %s", r.Method, r.URL.Path))
+	})
+	return router
+}
