@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,7 +50,8 @@ var adminExamples = map[string]func(t *testing.T, n *testNode) (path, body strin
 }
 
 // TestEveryRouteChecksAccess walks the route table: without a user every
-// route answers 401; a non-admin gets 403 from every adminOnly route, the
+// route answers 401, but a page sends the browser to the login page with
+// redirect_to back to it; a non-admin gets 403 from every adminOnly route, the
 // page with status 403 from an adminPage, and the script from a loggedIn one;
 // an admin succeeds everywhere.
 func TestEveryRouteChecksAccess(t *testing.T) {
@@ -73,10 +75,17 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 			path := pathFor(rt, "some-lock")
 
 			rec := n.do(t, "", rt.Method, path, "")
-			if rec.Code != http.StatusUnauthorized {
-				t.Errorf("no user: status %d, want 401", rec.Code)
+			if rt.Access == AdminPage {
+				want := "/login?redirect_to=" + url.QueryEscape("/plugins/"+app.Manifest.Id+path)
+				if rec.Code != http.StatusFound || rec.Header().Get("Location") != want {
+					t.Errorf("no user: status %d to %q, want 302 to %q", rec.Code, rec.Header().Get("Location"), want)
+				}
+			} else {
+				if rec.Code != http.StatusUnauthorized {
+					t.Errorf("no user: status %d, want 401", rec.Code)
+				}
+				assertErrorBody(t, rec.Body.Bytes())
 			}
-			assertErrorBody(t, rec.Body.Bytes())
 
 			rec = n.do(t, memberUser, rt.Method, path, "")
 			switch rt.Access {
