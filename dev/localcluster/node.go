@@ -73,7 +73,6 @@ func (n *Node) launch() error {
 		return err
 	}
 	defer console.Close()
-	closeInheritedOnExec()
 	cmd := exec.Command(n.server.Binary, "server", "--config", filepath.Join(n.Dir, "config.json"))
 	cmd.Dir = n.Dir
 	cmd.Env = nodeEnv()

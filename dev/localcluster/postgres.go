@@ -189,7 +189,6 @@ func (p *Postgres) psql(ctx context.Context, sql string) (string, error) {
 // run executes a command and returns its output; a failure carries the last
 // line of the output, which is where these tools say what went wrong.
 func run(ctx context.Context, env []string, name string, args ...string) (string, error) {
-	closeInheritedOnExec() // pg_ctlcluster's PostgreSQL outlives us
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = env
 	var out bytes.Buffer
