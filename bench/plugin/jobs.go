@@ -37,10 +37,11 @@ type benchScheduled struct {
 	runs []benchRun
 }
 
-var benchScheduledJobs = struct {
+// scheduledJobs is the node's benchmark jobs, by name.
+type scheduledJobs struct {
 	sync.Mutex
 	byName map[string]*benchScheduled
-}{byName: map[string]*benchScheduled{}}
+}
 
 func (s *benchNode) handleBenchJobStart(r *http.Request) (int, interface{}, error) {
 	var req benchJobRequest
@@ -62,9 +63,9 @@ func (s *benchNode) handleBenchJobStart(r *http.Request) (int, interface{}, erro
 	if err != nil {
 		return 0, nil, err
 	}
-	benchScheduledJobs.Lock()
-	defer benchScheduledJobs.Unlock()
-	if _, taken := benchScheduledJobs.byName[req.Name]; taken {
+	s.jobs.Lock()
+	defer s.jobs.Unlock()
+	if _, taken := s.jobs.byName[req.Name]; taken {
 		return 0, nil, httpapi.Errorf(http.StatusConflict, "job %s is already scheduled here", req.Name)
 	}
 	sj := &benchScheduled{}
@@ -79,7 +80,7 @@ func (s *benchNode) handleBenchJobStart(r *http.Request) (int, interface{}, erro
 	if err != nil {
 		return 0, nil, err
 	}
-	benchScheduledJobs.byName[req.Name] = sj
+	s.jobs.byName[req.Name] = sj
 	return http.StatusOK, benchJobRuns{Runs: []benchRun{}}, nil
 }
 
@@ -90,10 +91,10 @@ func (s *benchNode) handleBenchJobStop(r *http.Request) (int, interface{}, error
 	if err := httpapi.DecodeBody(r, &req); err != nil {
 		return 0, nil, err
 	}
-	benchScheduledJobs.Lock()
-	sj, ok := benchScheduledJobs.byName[req.Name]
-	delete(benchScheduledJobs.byName, req.Name)
-	benchScheduledJobs.Unlock()
+	s.jobs.Lock()
+	sj, ok := s.jobs.byName[req.Name]
+	delete(s.jobs.byName, req.Name)
+	s.jobs.Unlock()
 	if !ok {
 		return 0, nil, httpapi.Errorf(http.StatusNotFound, "no bench job %q here", req.Name)
 	}

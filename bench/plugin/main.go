@@ -29,18 +29,25 @@ type pluginAPI = mmplugin.API
 // delete again, in the plugin's own key space.
 const scratchKeyPrefix = "cd_bench_"
 
-// benchNode is what the benchmark handlers use of the active plugin.
+// benchNode is what the benchmark handlers use of the active plugin, and
+// the state they keep between requests; a new one per activation.
 type benchNode struct {
 	api  pluginAPI
 	node cluster.Node
 	// ctx ends when the plugin deactivates.
 	ctx context.Context
+
+	handles    handleTable
+	jobs       scheduledJobs
+	statusHeld statusHeld
 }
 
 // benchRoutes are the benchmark's routes on this node. They are for system
 // admins only, like every other route of the API.
 func benchRoutes(h plugin.Host) []httpapi.Route {
 	s := &benchNode{api: h.API, node: h.Node, ctx: h.Context}
+	s.handles.byID = map[string]*benchHandle{}
+	s.jobs.byName = map[string]*benchScheduled{}
 	route := func(method, path string, handler httpapi.JSONHandler) httpapi.Route {
 		return httpapi.Route{Method: method, Path: path, Access: httpapi.AdminOnly, JSON: handler}
 	}

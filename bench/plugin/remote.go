@@ -27,29 +27,30 @@ type benchHandle struct {
 	err        error
 }
 
-var benchHandles = struct {
+// handleTable is the node's handles, by the driver's id.
+type handleTable struct {
 	sync.Mutex
 	byID map[string]*benchHandle
-}{byID: map[string]*benchHandle{}}
+}
 
-func putHandle(id string, h *benchHandle) error {
-	benchHandles.Lock()
-	defer benchHandles.Unlock()
-	if _, taken := benchHandles.byID[id]; taken {
+func (s *benchNode) putHandle(id string, h *benchHandle) error {
+	s.handles.Lock()
+	defer s.handles.Unlock()
+	if _, taken := s.handles.byID[id]; taken {
 		return httpapi.Errorf(http.StatusConflict, "handle %s is in use", id)
 	}
-	benchHandles.byID[id] = h
+	s.handles.byID[id] = h
 	return nil
 }
 
-func takeHandle(id string) (*benchHandle, error) {
-	benchHandles.Lock()
-	defer benchHandles.Unlock()
-	h, ok := benchHandles.byID[id]
+func (s *benchNode) takeHandle(id string) (*benchHandle, error) {
+	s.handles.Lock()
+	defer s.handles.Unlock()
+	h, ok := s.handles.byID[id]
 	if !ok {
 		return nil, httpapi.Errorf(http.StatusNotFound, "no handle %q", id)
 	}
-	delete(benchHandles.byID, id)
+	delete(s.handles.byID, id)
 	return h, nil
 }
 
@@ -107,7 +108,7 @@ func (s *benchNode) handleBenchHold(r *http.Request) (int, interface{}, error) {
 		return 0, nil, err
 	}
 	acquired := time.Now()
-	if err := putHandle(req.ID, &benchHandle{m: m, started: started, acquiredAt: acquired}); err != nil {
+	if err := s.putHandle(req.ID, &benchHandle{m: m, started: started, acquiredAt: acquired}); err != nil {
 		m.Unlock()
 		return 0, nil, err
 	}
@@ -120,7 +121,7 @@ func (s *benchNode) handleBenchRelease(r *http.Request) (int, interface{}, error
 	if err := httpapi.DecodeBody(r, &req); err != nil {
 		return 0, nil, err
 	}
-	h, err := takeHandle(req.ID)
+	h, err := s.takeHandle(req.ID)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -152,7 +153,7 @@ func (s *benchNode) handleBenchWait(r *http.Request) (int, interface{}, error) {
 		return 0, nil, err
 	}
 	h := &benchHandle{m: m, started: time.Now(), done: make(chan struct{})}
-	if err := putHandle(req.ID, h); err != nil {
+	if err := s.putHandle(req.ID, h); err != nil {
 		return 0, nil, err
 	}
 	go func() {
@@ -181,19 +182,19 @@ func (s *benchNode) handleBenchWaited(r *http.Request) (int, interface{}, error)
 	if err != nil {
 		return 0, nil, err
 	}
-	h, err := takeHandle(req.ID)
+	h, err := s.takeHandle(req.ID)
 	if err != nil {
 		return 0, nil, err
 	}
 	if h.done == nil {
-		_ = putHandle(req.ID, h)
+		_ = s.putHandle(req.ID, h)
 		return 0, nil, badRequest("handle %q holds a lock; ask release for it", req.ID)
 	}
 	select {
 	case <-h.done:
 	case <-time.After(timeout):
 		// Keep the handle: the waiter still runs and may be asked again.
-		_ = putHandle(req.ID, h)
+		_ = s.putHandle(req.ID, h)
 		return 0, nil, errBenchTimeout("waiter "+req.ID+" acquiring", timeout)
 	}
 	if h.err != nil {

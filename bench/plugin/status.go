@@ -25,11 +25,12 @@ type benchStatusSetup struct {
 	Jobs  int `json:"jobs"`
 }
 
-var benchStatusHeld = struct {
+// statusHeld is what the status workload's setup holds until teardown.
+type statusHeld struct {
 	sync.Mutex
 	mutexes []*cluster.Mutex
 	jobs    []*cluster.Job
-}{}
+}
 
 // benchStatusJobInterval is long enough that the jobs are idle, as most
 // scheduled jobs are, while the status route is timed.
@@ -46,9 +47,9 @@ func (s *benchNode) handleBenchStatusSetup(r *http.Request) (int, interface{}, e
 	if err := benchCount("jobs", req.Jobs, 100); err != nil {
 		return 0, nil, err
 	}
-	benchStatusHeld.Lock()
-	defer benchStatusHeld.Unlock()
-	if len(benchStatusHeld.mutexes)+len(benchStatusHeld.jobs) > 0 {
+	s.statusHeld.Lock()
+	defer s.statusHeld.Unlock()
+	if len(s.statusHeld.mutexes)+len(s.statusHeld.jobs) > 0 {
 		return 0, nil, httpapi.Errorf(http.StatusConflict, "status workload already set up; tear it down first")
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, time.Minute)
@@ -56,38 +57,38 @@ func (s *benchNode) handleBenchStatusSetup(r *http.Request) (int, interface{}, e
 	for i := 0; i < req.Locks; i++ {
 		m := cluster.NewMutex(s.api, fmt.Sprintf("bench-status-lock-%03d", i))
 		if err := m.LockWithContext(ctx); err != nil {
-			releaseBenchStatus()
+			s.releaseBenchStatus()
 			return 0, nil, err
 		}
-		benchStatusHeld.mutexes = append(benchStatusHeld.mutexes, m)
+		s.statusHeld.mutexes = append(s.statusHeld.mutexes, m)
 	}
 	for i := 0; i < req.Jobs; i++ {
 		job, err := cluster.Schedule(s.api, fmt.Sprintf("bench-status-job-%03d", i), cluster.JobConfig{Interval: benchStatusJobInterval}, func() {})
 		if err != nil {
-			releaseBenchStatus()
+			s.releaseBenchStatus()
 			return 0, nil, err
 		}
-		benchStatusHeld.jobs = append(benchStatusHeld.jobs, job)
+		s.statusHeld.jobs = append(s.statusHeld.jobs, job)
 	}
-	return http.StatusOK, benchStatusSetup{Locks: len(benchStatusHeld.mutexes), Jobs: len(benchStatusHeld.jobs)}, nil
+	return http.StatusOK, benchStatusSetup{Locks: len(s.statusHeld.mutexes), Jobs: len(s.statusHeld.jobs)}, nil
 }
 
 func (s *benchNode) handleBenchStatusTeardown(r *http.Request) (int, interface{}, error) {
-	benchStatusHeld.Lock()
-	defer benchStatusHeld.Unlock()
-	out := benchStatusSetup{Locks: len(benchStatusHeld.mutexes), Jobs: len(benchStatusHeld.jobs)}
-	releaseBenchStatus()
+	s.statusHeld.Lock()
+	defer s.statusHeld.Unlock()
+	out := benchStatusSetup{Locks: len(s.statusHeld.mutexes), Jobs: len(s.statusHeld.jobs)}
+	s.releaseBenchStatus()
 	return http.StatusOK, out, nil
 }
 
 // releaseBenchStatus unlocks and closes what setup made; the caller holds
-// benchStatusHeld.
-func releaseBenchStatus() {
-	for _, m := range benchStatusHeld.mutexes {
+// s.statusHeld.
+func (s *benchNode) releaseBenchStatus() {
+	for _, m := range s.statusHeld.mutexes {
 		m.Unlock()
 	}
-	for _, j := range benchStatusHeld.jobs {
+	for _, j := range s.statusHeld.jobs {
 		_ = j.Close()
 	}
-	benchStatusHeld.mutexes, benchStatusHeld.jobs = nil, nil
+	s.statusHeld.mutexes, s.statusHeld.jobs = nil, nil
 }

@@ -50,6 +50,7 @@ type Timings struct {
 // Start brings up the cluster cfg describes. On any failure, and when ctx is
 // cancelled, it stops every node it started before returning the error.
 func Start(ctx context.Context, cfg Config) (*Cluster, error) {
+	keepInheritedFilesFromChildren()
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err

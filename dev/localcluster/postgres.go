@@ -106,6 +106,7 @@ func installPostgres(ctx context.Context) error {
 // Start starts the cluster if it is down and waits until it accepts
 // connections. Starting a running cluster is not an error.
 func (p *Postgres) Start(ctx context.Context) error {
+	keepInheritedFilesFromChildren()
 	if !p.online(ctx) {
 		if _, err := run(ctx, nil, "pg_ctlcluster", p.Version, p.Cluster, "start"); err != nil && !p.online(ctx) {
 			return fmt.Errorf("PostgreSQL %s/%s cannot start: %w", p.Version, p.Cluster, err)

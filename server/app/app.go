@@ -7,6 +7,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -145,4 +147,209 @@ func (a *App) HandleClusterEvent(ev model.PluginClusterEvent) {
 	if ev.Id == stressEventID {
 		a.stress.Wake()
 	}
+}
+
+// Self returns this node as the registry shows it.
+func (a *App) Self() Node {
+	return a.nodes.node(a.nodes.Self(), a.now())
+}
+
+// Nodes returns every registered node, oldest first.
+func (a *App) Nodes() ([]Node, error) {
+	return a.nodes.nodes(newKVReads(a.api))
+}
+
+// Status reads its parts at once, through one kvReads: each part's items
+// are read in parallel, the keys are listed once for all parts, and the
+// whole request keeps at most statusReadParallelism calls in flight. The
+// error is that of the first failed part in the order nodes, locks, jobs,
+// stress.
+func (a *App) Status() (Status, error) {
+	reads := newKVReads(a.api)
+	var out Status
+	err := allOf(
+		func() (err error) { out.Nodes, err = a.nodes.nodes(reads); return err },
+		func() (err error) { out.Locks, err = a.locks.list(reads); return err },
+		func() (err error) { out.Jobs, err = readJobs(reads, a.config()); return err },
+		func() (err error) { out.Stress, err = a.stress.status(reads); return err },
+	)
+	if err != nil {
+		return Status{}, err
+	}
+	out.Node = a.Self()
+	out.GeneratedAt = a.now()
+	return out, nil
+}
+
+// Locks lists every lock known cluster-wide (demo locks, job locks, the
+// stress demo's lock) and every other lock this node has used, each with
+// its state in the store, sorted by name.
+func (a *App) Locks() ([]Lock, error) {
+	return a.locks.list(newKVReads(a.api))
+}
+
+// Lock returns one lock; found is false for a name no one has used.
+func (a *App) Lock(name string) (lock Lock, found bool, err error) {
+	demo, err := a.locks.Known(name)
+	if err != nil {
+		return Lock{}, false, err
+	}
+	if !demo && !isJobLock(name) && name != StressLockName && !a.knownHere(name) {
+		return Lock{}, false, nil
+	}
+	state, err := cluster.InspectLock(a.api, name)
+	if err != nil {
+		return Lock{}, false, err
+	}
+	state.Name = name
+	return lockFrom(state, lockKind(name, demo)), true, nil
+}
+
+// AcquireLock takes demo lock name on this node, waiting up to wait, and
+// releases it after hold. A lock still held after wait is refused with a
+// *LockError wrapping ErrLockBusy that shows who holds it.
+func (a *App) AcquireLock(name string, hold, wait time.Duration) (Lock, error) {
+	if isJobLock(name) || name == StressLockName {
+		return Lock{}, fmt.Errorf("%w: %q is the lock of a demo job or of the stress demo", ErrLockReserved, name)
+	}
+	lease, err := a.locks.Acquire(a.ctx, name, hold, wait)
+	if errors.Is(err, ErrLockBusy) {
+		lock, _, lerr := a.Lock(name)
+		if lerr != nil {
+			return Lock{}, lerr
+		}
+		return Lock{}, &LockError{Err: err, Lock: lock}
+	}
+	if err != nil {
+		return Lock{}, err
+	}
+	return lockFrom(cluster.LockState{Lease: lease, Held: true}, LockDemo), nil
+}
+
+// ReleaseLock releases demo lock name if this node holds it, and returns
+// the lock as it is then; found is false for a name no one has used. A
+// node that does not hold it is refused with a *LockError wrapping
+// ErrLockNotHeldHere.
+func (a *App) ReleaseLock(name string) (lock Lock, found bool, err error) {
+	released := a.locks.Release(name)
+	lock, found, err = a.Lock(name)
+	if err != nil || !found {
+		return lock, found, err
+	}
+	if !released {
+		return Lock{}, true, &LockError{Err: ErrLockNotHeldHere, Lock: lock}
+	}
+	return lock, true, nil
+}
+
+func (a *App) knownHere(name string) bool {
+	for _, n := range cluster.KnownLocks(a.api) {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Jobs lists the demo jobs with their state in the store.
+func (a *App) Jobs() ([]Job, error) {
+	return readJobs(newKVReads(a.api), a.config())
+}
+
+// Job returns one job with its history, newest run first; found is false
+// for an unknown name.
+func (a *App) Job(name string) (job Job, history []Run, found bool, err error) {
+	if !IsDemoJob(name) {
+		return Job{}, nil, false, nil
+	}
+	job, err = readJob(a.api, name, a.config())
+	if err != nil {
+		return Job{}, nil, true, err
+	}
+	records, err := a.jobs.History(name)
+	if err != nil {
+		return Job{}, nil, true, err
+	}
+	history = make([]Run, 0, len(records))
+	for _, r := range records {
+		history = append(history, Run{Node: r.Node.Name, StartedAt: r.StartedAt, Finished: r.Finished, Duration: r.Duration, Err: r.Err, Summary: r.Summary})
+	}
+	return job, history, true, nil
+}
+
+// RunJob asks for an immediate run of a demo job; it runs on whichever node
+// wins the job lock. found is false for an unknown name; ErrWorkloadOff
+// when the jobs are not scheduled on this node.
+func (a *App) RunJob(name string) (job Job, found bool, err error) {
+	if !IsDemoJob(name) {
+		return Job{}, false, nil
+	}
+	scheduled, err := a.jobs.RunNow(name)
+	if err != nil {
+		return Job{}, true, err
+	}
+	if !scheduled {
+		return Job{}, true, ErrWorkloadOff
+	}
+	job, err = readJob(a.api, name, a.config())
+	return job, true, err
+}
+
+// StartStress begins a stress run of seconds across the cluster and returns
+// it as it stands; ErrStressRunning while another is in progress.
+func (a *App) StartStress(seconds int) (*StressStatus, error) {
+	if _, err := a.stress.Begin(seconds); err != nil {
+		return nil, err
+	}
+	return a.stress.status(newKVReads(a.api))
+}
+
+func (a *App) digest(ctx context.Context) (string, error) {
+	d, err := a.readDigest()
+	if err != nil {
+		return "", err
+	}
+	channelID := a.config().DigestChannelID
+	if channelID == "" {
+		return d.Summary, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return d.Summary, fmt.Errorf("digest not posted: %w", err)
+	}
+	botID, err := a.ensureBot()
+	if err != nil {
+		return d.Summary, fmt.Errorf("ensuring the digest bot: %w", err)
+	}
+	post := &model.Post{UserId: botID, ChannelId: channelID, Message: a.render(d)}
+	if _, aerr := a.api.CreatePost(post); aerr != nil {
+		return d.Summary, fmt.Errorf("posting the digest to channel %s: %w", channelID, aerr)
+	}
+	return d.Summary, nil
+}
+
+// readDigest reads nodes and locks through one request's reads.
+func (a *App) readDigest() (Digest, error) {
+	reads := newKVReads(a.api)
+	var d Digest
+	var locks []Lock
+	err := allOf(
+		func() (err error) { d.Nodes, err = a.nodes.nodes(reads); return err },
+		func() (err error) { locks, err = a.locks.list(reads); return err },
+	)
+	if err != nil {
+		return Digest{}, err
+	}
+	alive := 0
+	for _, n := range d.Nodes {
+		if n.Alive {
+			alive++
+		}
+	}
+	for _, l := range locks {
+		if l.Held {
+			d.Held = append(d.Held, l)
+		}
+	}
+	d.Summary = fmt.Sprintf("%d of %d nodes alive, %d of %d locks held", alive, len(d.Nodes), len(d.Held), len(locks))
+	return d, nil
 }

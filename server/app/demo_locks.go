@@ -217,3 +217,69 @@ func (d *demoLocks) Known(name string) (bool, error) {
 	found, err := kvGetJSON(d.api, demoLockKey(name), &rec)
 	return found && rec.Name == name, err
 }
+
+// list reads every lock through a request's reads. The names known without
+// the store (job locks, the stress lock, locks used here) are inspected
+// while the demo lock names are read; then the demo locks not among them.
+func (d *demoLocks) list(reads *kvReads) ([]Lock, error) {
+	local := map[string]bool{StressLockName: true}
+	for _, n := range DemoJobNames {
+		local[cluster.JobLockName(n)] = true
+	}
+	for _, n := range cluster.KnownLocks(d.api) {
+		local[n] = true
+	}
+	localNames := sortedNames(local)
+	var demoNames []string
+	var localStates []cluster.LockState
+	err := allOf(
+		func() (err error) { demoNames, err = d.names(reads); return err },
+		func() (err error) { localStates, err = inspectLocks(reads, localNames); return err },
+	)
+	if err != nil {
+		return nil, err
+	}
+	demo := map[string]bool{}
+	var demoOnly []string
+	for _, n := range demoNames {
+		demo[n] = true
+		if !local[n] {
+			demoOnly = append(demoOnly, n)
+		}
+	}
+	demoStates, err := inspectLocks(reads, demoOnly)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Lock, 0, len(localStates)+len(demoStates))
+	for _, state := range append(localStates, demoStates...) {
+		out = append(out, lockFrom(state, lockKind(state.Name, demo[state.Name])))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// inspectLocks reads the state of every lock in names in parallel, within
+// the request's bound on calls in flight; the states are in the order of
+// names, each named.
+func inspectLocks(reads *kvReads, names []string) ([]cluster.LockState, error) {
+	states := make([]cluster.LockState, len(names))
+	err := inParallel(len(names), func(i int) (err error) {
+		states[i], err = cluster.InspectLock(reads, names[i])
+		states[i].Name = names[i]
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return states, nil
+}
+
+func sortedNames(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for n := range set {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}

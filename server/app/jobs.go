@@ -61,68 +61,26 @@ func jobFrom(st cluster.JobState, interval time.Duration) Job {
 	return out
 }
 
-// Jobs lists the demo jobs with their state in the store.
-func (a *App) Jobs() ([]Job, error) {
-	return a.jobList(newKVReads(a.api))
+// readJob reads one demo job's state through api; cfg gives its interval
+// until the job has recorded its own.
+func readJob(api cluster.JobPluginAPI, name string, cfg *Configuration) (Job, error) {
+	st, err := cluster.InspectJob(api, name)
+	if err != nil {
+		return Job{}, err
+	}
+	st.Name = name
+	return jobFrom(st, cfg.interval(name)), nil
 }
 
-// jobList reads the demo jobs in parallel through a request's reads.
-func (a *App) jobList(reads *kvReads) ([]Job, error) {
+// readJobs reads the demo jobs in parallel through a request's reads.
+func readJobs(reads *kvReads, cfg *Configuration) ([]Job, error) {
 	out := make([]Job, len(DemoJobNames))
 	err := inParallel(len(DemoJobNames), func(i int) (err error) {
-		out[i], err = a.job(reads, DemoJobNames[i])
+		out[i], err = readJob(reads, DemoJobNames[i], cfg)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-func (a *App) job(api cluster.JobPluginAPI, name string) (Job, error) {
-	st, err := cluster.InspectJob(api, name)
-	if err != nil {
-		return Job{}, err
-	}
-	st.Name = name
-	return jobFrom(st, a.config().interval(name)), nil
-}
-
-// Job returns one job with its history, newest run first; found is false
-// for an unknown name.
-func (a *App) Job(name string) (job Job, history []Run, found bool, err error) {
-	if !IsDemoJob(name) {
-		return Job{}, nil, false, nil
-	}
-	job, err = a.job(a.api, name)
-	if err != nil {
-		return Job{}, nil, true, err
-	}
-	records, err := a.jobs.History(name)
-	if err != nil {
-		return Job{}, nil, true, err
-	}
-	history = make([]Run, 0, len(records))
-	for _, r := range records {
-		history = append(history, Run{Node: r.Node.Name, StartedAt: r.StartedAt, Finished: r.Finished, Duration: r.Duration, Err: r.Err, Summary: r.Summary})
-	}
-	return job, history, true, nil
-}
-
-// RunJob asks for an immediate run of a demo job; it runs on whichever node
-// wins the job lock. found is false for an unknown name; ErrWorkloadOff
-// when the jobs are not scheduled on this node.
-func (a *App) RunJob(name string) (job Job, found bool, err error) {
-	if !IsDemoJob(name) {
-		return Job{}, false, nil
-	}
-	scheduled, err := a.jobs.RunNow(name)
-	if err != nil {
-		return Job{}, true, err
-	}
-	if !scheduled {
-		return Job{}, true, ErrWorkloadOff
-	}
-	job, err = a.job(a.api, name)
-	return job, true, err
 }

@@ -418,15 +418,6 @@ func (d *stressDemo) status(reads *kvReads) (*StressStatus, error) {
 	return out, nil
 }
 
-// StartStress begins a stress run of seconds across the cluster and returns
-// it as it stands; ErrStressRunning while another is in progress.
-func (a *App) StartStress(seconds int) (*StressStatus, error) {
-	if _, err := a.stress.Begin(seconds); err != nil {
-		return nil, err
-	}
-	return a.stress.status(newKVReads(a.api))
-}
-
 // sleepContext sleeps for d or until ctx ends.
 func sleepContext(ctx context.Context, d time.Duration) {
 	timer := time.NewTimer(d)

@@ -186,22 +186,16 @@ func helpText() string {
 	return b.String()
 }
 
-// Permissions says whether a user may manage the system.
-type Permissions interface {
+// Server is what the command needs of the Mattermost server: who may
+// manage the system, and a log for the failures a reply only summarises.
+type Server interface {
 	HasPermissionTo(userID string, permission *model.Permission) bool
-}
-
-// Logger logs the failures a reply only summarises.
-type Logger interface {
 	LogError(msg string, keyValuePairs ...interface{})
 }
 
 // Execute runs one invocation for userID and returns the Markdown reply.
 // siteURL builds the dashboard link.
-func Execute(a *app.App, server interface {
-	Permissions
-	Logger
-}, userID, text, siteURL string) string {
+func Execute(a *app.App, server Server, userID, text, siteURL string) string {
 	cmd, err := parseCommand(text)
 	if err != nil {
 		return strings.TrimPrefix(err.Error(), errUsage.Error()+": ") + "\n\n" + Usage

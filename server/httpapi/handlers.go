@@ -103,22 +103,22 @@ func (h *handlers) acquire(r *http.Request) (int, interface{}, error) {
 // lock; any other error passes as it is.
 func lockRefusal(name string, err error) error {
 	var le *app.LockError
-	if errors.As(err, &le) {
-		lock := lockJSONFrom(le.Lock)
-		out := conflict("lock %q is not held by this node", name)
-		if errors.Is(err, app.ErrLockBusy) {
-			out = conflict("lock %q is busy: a request on this or another node is taking or waiting for it", name)
-			if le.Lock.Held && le.Lock.HolderName != "" {
-				out = conflict("lock %q is held by node %s", name, le.Lock.HolderName)
-			}
-		}
-		out.Lock = &lock
-		return out
-	}
-	if errors.Is(err, app.ErrLockReserved) || errors.Is(err, app.ErrStopping) {
+	var out *Error
+	switch {
+	case errors.As(err, &le) && errors.Is(err, app.ErrLockBusy) && le.Lock.Held && le.Lock.HolderName != "":
+		out = conflict("lock %q is held by node %s", name, le.Lock.HolderName)
+	case errors.As(err, &le) && errors.Is(err, app.ErrLockBusy):
+		out = conflict("lock %q is busy: a request on this or another node is taking or waiting for it", name)
+	case errors.As(err, &le) && errors.Is(err, app.ErrLockNotHeldHere):
+		out = conflict("lock %q is not held by this node", name)
+	case errors.Is(err, app.ErrLockReserved), errors.Is(err, app.ErrStopping):
 		return conflict("%s", err.Error())
+	default:
+		return err
 	}
-	return err
+	lock := lockJSONFrom(le.Lock)
+	out.Lock = &lock
+	return out
 }
 
 func (h *handlers) release(r *http.Request) (int, interface{}, error) {
