@@ -4,6 +4,8 @@
 #   make test          everything CI runs (.ci/run calls exactly this)
 #   make demo          a real local Mattermost cluster with the plugin installed
 #   make demo-stop     stop the nodes `make demo` started
+#   make demo-command CMD="/clusterdemo status" [DEMO_USER=user1] [DEMO_NODE=2]
+#                      run a slash command on the demo cluster, print the reply
 #   make deploy        upload and enable the bundle on MM_SERVICESETTINGS_SITEURL
 #
 # MM_DEBUG=1 builds the server for this machine's platform only (fast iteration).
@@ -34,7 +36,7 @@ NODES ?= 2
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: all dist server webapp bundle manifest test vet go-test webapp-test bundle-test e2e \
-	check-style deploy demo demo-stop bench bench-cluster e2e-broken fuzz clean
+	check-style deploy demo demo-stop demo-command bench bench-cluster e2e-broken fuzz clean
 
 all: check-style test dist
 
@@ -122,6 +124,13 @@ demo: dist
 
 demo-stop:
 	$(GO) run ./dev/demo down
+
+## demo-command: run CMD on the demo cluster through the command API, as the
+## admin or DEMO_USER, on node 1 or DEMO_NODE, and print the ephemeral reply.
+## CMD reaches the program through the environment, so any quoting survives.
+demo-command:
+	@if [ -z "$${CMD:-}" ]; then echo 'usage: make demo-command CMD="/clusterdemo status" [DEMO_USER=user1] [DEMO_NODE=2]' >&2; exit 2; fi
+	$(GO) run ./dev/demo command $(if $(DEMO_USER),-user '$(DEMO_USER)') $(if $(DEMO_NODE),-node '$(DEMO_NODE)') "$$CMD"
 
 ## bench: the cluster package beside mattermost-plugin-api's on the KV fake
 bench:

@@ -49,20 +49,21 @@ func (w *slowWaiter) KVGet(key string) ([]byte, *model.AppError) {
 }
 
 // everyOtherInterval: a scheduler that counts the interval twice, so a job
-// runs every other interval. The job record's last start is read an
-// interval later than it was.
+// runs every other interval. Every job record it writes says the run
+// started an interval later than it did. (It rewrites what is written, not
+// what is read: the start is a compare-and-set against the bytes read, so a
+// record changed on the way out of the store would never match.)
 type everyOtherInterval struct{ mmplugin.API }
 
 func newEveryOtherInterval(api mmplugin.API) mmplugin.API { return everyOtherInterval{api} }
 
-func (e everyOtherInterval) KVGet(key string) ([]byte, *model.AppError) {
-	value, appErr := e.API.KVGet(key)
-	if appErr != nil || value == nil || !strings.HasPrefix(key, "cron_") {
-		return value, appErr
+func (e everyOtherInterval) KVSetWithOptions(key string, value []byte, options model.PluginKVSetOptions) (bool, *model.AppError) {
+	if value == nil || !strings.HasPrefix(key, "cron_") {
+		return e.API.KVSetWithOptions(key, value, options)
 	}
 	var rec map[string]any
 	if json.Unmarshal(value, &rec) != nil {
-		return value, nil
+		return e.API.KVSetWithOptions(key, value, options)
 	}
 	interval, _ := rec["interval_ns"].(float64)
 	for _, field := range []string{"last_started", "callback_started"} {
@@ -71,11 +72,10 @@ func (e everyOtherInterval) KVGet(key string) ([]byte, *model.AppError) {
 			rec[field] = at.Add(time.Duration(interval)).Format(time.RFC3339Nano)
 		}
 	}
-	shifted, err := json.Marshal(rec)
-	if err != nil {
-		return value, nil
+	if shifted, err := json.Marshal(rec); err == nil {
+		value = shifted
 	}
-	return shifted, nil
+	return e.API.KVSetWithOptions(key, value, options)
 }
 
 // runNowDropped: "run now" answers that the run was asked for, but the

@@ -2,11 +2,13 @@
 //
 //	go run ./dev/demo up [--nodes 2] [--version 5.39.3] [--bundle dist/clusterdemo-<version>.tar.gz] [--first-port 8065]
 //	go run ./dev/demo down
+//	go run ./dev/demo command [-user user1] [-node 2] "/clusterdemo status"
 //
 // up builds (once) and starts Mattermost Team Edition nodes on ports 8065,
 // 8066, … sharing one PostgreSQL database and file store, creates an admin,
 // a second user and a team, installs the bundle on every node and prints
 // where everything is. down stops the nodes up started, by their pid files.
+// command runs a slash command on the running cluster and prints the reply.
 // State lives in .demo/ at the repository root. NODES and MM_VERSION set the
 // defaults of --nodes and --version.
 package main
@@ -41,6 +43,8 @@ func main() {
 		err = up(os.Args[2:])
 	case "down":
 		err = down()
+	case "command":
+		err = command(os.Args[2:])
 	default:
 		usage()
 	}
@@ -51,7 +55,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go run ./dev/demo up [--nodes N] [--version V] [--bundle PATH] [--first-port P] | down")
+	fmt.Fprintln(os.Stderr, "usage: go run ./dev/demo up [--nodes N] [--version V] [--bundle PATH] [--first-port P] | down | command [-user U] [-node N] TEXT")
 	os.Exit(2)
 }
 
@@ -87,6 +91,7 @@ func up(args []string) error {
 		Bundle:      *bundle,
 		PluginID:    manifest.Id,
 		PluginProbe: "/api/v1/nodes",
+		PluginPage:  "/dashboard",
 		Logf: func(format string, args ...any) {
 			fmt.Printf("demo: "+format+"\n", args...)
 		},

@@ -26,7 +26,12 @@ func printCluster(c *localcluster.Cluster, pluginID string) {
 	fmt.Printf("  user    %s / %s (not an admin)\n", c.User.Username, c.User.Password)
 	fmt.Printf("  team    %s\n", localcluster.DemoTeam)
 	fmt.Printf("  token   %s (admin; Authorization: Bearer)\n", c.AdminToken)
-	fmt.Printf("\nDashboard: %s/plugins/%s/dashboard\n", first.URL, pluginID)
+	fmt.Printf("\nDashboard: %s\n", c.PageURL(first))
+	fmt.Printf("  log in as %s / %s (system admin), or as %s / %s to see the page a non-admin gets\n",
+		c.Admin.Username, c.Admin.Password, c.User.Username, c.User.Password)
+	fmt.Printf("  login page: %s (the dashboard sends a browser without a session there)\n", c.LoginURL(first))
+	fmt.Printf("Slash command: %s\n", makeCommandUsage)
+	fmt.Printf("           or: %s\n", commandUsage)
 	fmt.Printf("Nodes API: curl -H 'Authorization: Bearer %s' %s/plugins/%s/api/v1/nodes\n\n", c.AdminToken, first.URL, pluginID)
 	for _, n := range c.Nodes {
 		fmt.Printf("node %d sees: %s\n", n.Index, nodesSeenBy(n.URL+"/plugins/"+pluginID+"/api/v1/nodes", c.AdminToken))

@@ -36,13 +36,12 @@ const burstWaitSeconds = 2
 // cluster is as fresh as the suite allows (run it alone with
 // -run TestAcquireBurst for a freshly started server).
 func TestAcquireBurst(t *testing.T) {
-	requireFullSuite(t)
 	suite.healthy(t)
 	node1, node2 := suite.node(1), suite.node(2)
 	name := uniqueLockName("e2e-burst")
 	expect(t, "node 2 takes the lock", call(t, node2, suite.admin(), http.MethodPost, "/api/v1/locks/"+name+"/acquire", acquireBody{HoldSeconds: 60}), http.StatusOK, nil)
 	defer call(t, node2, suite.admin(), http.MethodPost, "/api/v1/locks/"+name+"/release", nil)
-	marks := []logMark{markLogs(node1), markLogs(node2)}
+	marks := []logMark{mustMarkLogs(t, node1), mustMarkLogs(t, node2)}
 
 	statuses := make([]int, burstRequests)
 	errs := make([]error, burstRequests)
@@ -76,7 +75,7 @@ func TestAcquireBurst(t *testing.T) {
 	}
 	for _, m := range marks {
 		for _, parts := range [][]string{{"too many clients"}, {"pq:"}, {"error", "database"}, {"clusterdemo: request failed"}} {
-			if lines := m.matching(parts...); len(lines) > 0 {
+			if lines := m.mustMatch(t, parts...); len(lines) > 0 {
 				t.Errorf("node %d logged %q during the burst:\n%s", m.node.Index, parts, strings.Join(lines, "\n"))
 			}
 		}
@@ -124,7 +123,6 @@ func pluginSettings(extra map[string]any) map[string]any {
 }
 
 func TestAdminControls(t *testing.T) {
-	requireFullSuite(t)
 	suite.healthy(t)
 	node1, node2 := suite.node(1), suite.node(2)
 
@@ -175,7 +173,7 @@ func TestAdminControls(t *testing.T) {
 				return !st.DemoActionsEnabled && st.DemoActionsDisabledReason != nil, fmt.Sprintf("%+v", st)
 			})
 		}
-		mark := markLogs(node1)
+		mark := mustMarkLogs(t, node1)
 		name := uniqueLockName("e2e-off")
 		for _, rt := range []struct{ method, path string }{
 			{http.MethodPost, "/api/v1/locks/" + name + "/acquire"},
@@ -189,7 +187,7 @@ func TestAdminControls(t *testing.T) {
 				t.Errorf("%s %s: %s, want the reason", rt.method, rt.path, r)
 			}
 		}
-		if lines := mark.matching("clusterdemo: audit", "take demo lock", name, "switched off"); len(lines) == 0 {
+		if lines := mark.mustMatch(t, "clusterdemo: audit", "take demo lock", name, "switched off"); len(lines) == 0 {
 			t.Errorf("no audit line for the refused acquire in node 1's log")
 		}
 		adminGet(t, node2, "/api/v1/locks", nil)
@@ -211,7 +209,7 @@ func TestAdminControls(t *testing.T) {
 	})
 
 	t.Run("audit lines and who started a stress run", func(t *testing.T) {
-		marks := map[int]logMark{1: markLogs(node1), 2: markLogs(node2)}
+		marks := map[int]logMark{1: mustMarkLogs(t, node1), 2: mustMarkLogs(t, node2)}
 		name := uniqueLockName("e2e-audit")
 		expect(t, "take", call(t, node1, suite.admin(), http.MethodPost, "/api/v1/locks/"+name+"/acquire", acquireBody{HoldSeconds: 30}), http.StatusOK, nil)
 		expect(t, "release", call(t, node1, suite.admin(), http.MethodPost, "/api/v1/locks/"+name+"/release", nil), http.StatusOK, nil)
@@ -230,8 +228,8 @@ func TestAdminControls(t *testing.T) {
 		} {
 			eventually(t, fmt.Sprintf("node %d logs the audit line of %s %s", want.node, want.action, want.what), configApplyBound, func() (bool, string) {
 				// The node log is plain text with the fields as JSON.
-				lines := marks[want.node].matching("clusterdemo: audit", want.action, want.what, admin, `"outcome": "ok"`)
-				return len(lines) > 0, strings.Join(marks[want.node].matching("clusterdemo: audit"), "\n")
+				lines := marks[want.node].mustMatch(t, "clusterdemo: audit", want.action, want.what, admin, `"outcome": "ok"`)
+				return len(lines) > 0, strings.Join(marks[want.node].mustMatch(t, "clusterdemo: audit"), "\n")
 			})
 		}
 		st := statusOf(t, node2)

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -68,23 +66,6 @@ func TestBrowserDashboard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), browserRunBound)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "dashboard.mjs")
-	cmd.Dir = browserDir
-	cmd.Env = append(os.Environ(), "CLUSTERDEMO_E2E_BROWSER="+string(params))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	// node and the chromium it starts share a process group, ended as one
-	// on timeout; and node quits when its stdin closes, which the kernel
-	// does if this process dies.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
 	// The page shows slow's last node before it runs it: let one run finish.
 	slow := shortJobs["slow"]
 	eventually(t, "a finished run of slow", 2*slow.interval+slow.runTime+jobWakeSlack, func() (bool, string) {
@@ -98,8 +79,8 @@ func TestBrowserDashboard(t *testing.T) {
 	// held its lock: on an hour-long interval no scheduled run can stand
 	// in for it. The page itself checks that it showed the run.
 	checkRequestedRun(t, "slow", 0, func() {
-		err := cmd.Run()
-		t.Logf("browser/dashboard.mjs:\n%s", out.String())
+		out, err := runBrowserScript(browserDir, "dashboard.mjs", params)
+		t.Logf("browser/dashboard.mjs:\n%s", out)
 		if err != nil {
 			failWithLogs(t, "the browser checks failed (%v); screenshots in %s", err, screenshots)
 		}

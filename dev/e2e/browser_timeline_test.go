@@ -35,7 +35,6 @@ type apiTimeline struct {
 // nodes' colours, node 2's ended, and node 2's death marker. The timeline's
 // screenshot is the README's.
 func TestBrowserTimeline(t *testing.T) {
-	requireFullSuite(t)
 	ensureChromium(t)
 	browserDir := filepath.Join(suite.root, "dev", "e2e", "browser")
 	ensureBrowserPackages(t, browserDir)

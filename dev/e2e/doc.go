@@ -28,7 +28,8 @@
 // test binary, the reaper, stops the nodes by their pid files and drops the
 // run's database however this process ends (panic, -timeout, SIGKILL).
 //
-// The browser check runs browser/dashboard.mjs with node: playwright-core
+// The browser checks run browser/dashboard.mjs and browser/login.mjs (which
+// share browser/harness.mjs) with node: playwright-core
 // from npm (npm ci when browser/node_modules is missing) driving Debian's
 // chromium (apt-get install when /usr/bin/chromium is missing).
 //

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
 
 	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
@@ -70,4 +71,26 @@ func (m logMark) matching(parts ...string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// mustMarkLogs is markLogs for a check that cannot go on without the mark:
+// an unreadable log fails the check rather than letting it read nothing.
+func mustMarkLogs(t *testing.T, n *localcluster.Node) logMark {
+	t.Helper()
+	m, err := markLogs(n)
+	if err != nil {
+		t.Fatalf("marking the logs of the node in %s: %v", n.Dir, err)
+	}
+	return m
+}
+
+// mustMatch is matching for a check: a log that cannot be read fails the
+// check, never reads as "no such line".
+func (m logMark) mustMatch(t *testing.T, parts ...string) []string {
+	t.Helper()
+	lines, err := m.matching(parts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lines
 }

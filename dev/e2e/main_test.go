@@ -121,6 +121,7 @@ func runSuite(m *testing.M) int {
 		Bundle:      bundle,
 		PluginID:    pluginID,
 		PluginProbe: "/api/v1/nodes",
+		PluginPage:  "/dashboard",
 		Logf:        func(format string, args ...any) { fmt.Printf("e2e: "+format+"\n", args...) },
 	})
 	if err != nil {

@@ -25,12 +25,8 @@ func (e *env) prepare() error {
 		return err
 	}
 	e.userToken = userClient.AuthToken
-	channel, resp := e.cluster.AdminClient(node1).GetChannelByName("town-square", e.cluster.TeamID, "")
-	if resp.Error != nil {
-		return fmt.Errorf("finding town-square of the demo team: %s", resp.Error.Error())
-	}
-	e.channelID = channel.Id
-	return nil
+	e.channelID, err = localcluster.TownSquare(e.cluster.AdminClient(node1), e.cluster.TeamID)
+	return err
 }
 
 // node returns node i (1-based, as the logs and the README count them).

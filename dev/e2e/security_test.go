@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -29,8 +30,9 @@ var contractRoutes = []struct {
 	{http.MethodPost, "/api/v1/stress", map[string]int{"seconds": 1}},
 }
 
-// The dashboard page is refused differently: a non-admin gets the page with
-// status 403, so the panel in it shows its own refusal (the browser test sees it).
+// The dashboard page is refused differently: a browser without a session is
+// sent to the login page, and a non-admin gets the page with status 403, so
+// the panel in it shows its own refusal (the browser tests see both).
 const dashboardPath = "/dashboard"
 
 // expectJSONError checks a refusal: the status and a {"error": "..."} body.
@@ -74,9 +76,12 @@ func TestSecurity(t *testing.T) {
 			}
 		}
 		for _, n := range suite.active {
-			expectJSONError(t, fmt.Sprintf("GET %s on node %d without a session", dashboardPath, n.Index),
-				call(t, n, anonymous, http.MethodGet, dashboardPath, nil), http.StatusUnauthorized)
-			r := call(t, n, suite.user(), http.MethodGet, dashboardPath, nil)
+			r := call(t, n, anonymous, http.MethodGet, dashboardPath, nil)
+			login := "/login?redirect_to=" + url.QueryEscape("/plugins/"+pluginID+dashboardPath)
+			if r.status != http.StatusFound || r.header.Get("Location") != login {
+				t.Errorf("GET %s on node %d without a session: want 302 to %s, got %s to %q", dashboardPath, n.Index, login, r, r.header.Get("Location"))
+			}
+			r = call(t, n, suite.user(), http.MethodGet, dashboardPath, nil)
 			if r.status != http.StatusForbidden || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 				t.Errorf("GET %s on node %d as the non-admin user: want 403 with the page, got %s", dashboardPath, n.Index, r)
 			}

@@ -7,28 +7,24 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mattermost/mattermost-server/v5/model"
-
 	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // commandAs runs a slash command through n's POST /api/v4/commands/execute
-// with the given session and returns the reply text, which must be ephemeral.
+// with the given session and returns the reply text, which must be
+// ephemeral (localcluster.RunCommand, as the demo's command line does).
 func commandAs(t *testing.T, n *localcluster.Node, token, text string) string {
 	t.Helper()
 	client := n.Client()
 	client.SetToken(token)
-	resp, r := client.ExecuteCommand(suite.channelID, text)
-	if r.Error != nil {
-		failWithLogs(t, "node %d: %q: %s", n.Index, text, r.Error.Error())
+	reply, err := localcluster.RunCommand(client, suite.channelID, text)
+	if err != nil {
+		failWithLogs(t, "node %d: %v", n.Index, err)
 	}
-	if resp.ResponseType != model.COMMAND_RESPONSE_TYPE_EPHEMERAL {
-		t.Errorf("node %d: %q answered %q, not ephemeral", n.Index, text, resp.ResponseType)
+	if strings.Contains(reply, "goroutine ") || strings.Contains(reply, "panic") {
+		t.Errorf("node %d: %q answered with a stack trace: %s", n.Index, text, reply)
 	}
-	if strings.Contains(resp.Text, "goroutine ") || strings.Contains(resp.Text, "panic") {
-		t.Errorf("node %d: %q answered with a stack trace: %s", n.Index, text, resp.Text)
-	}
-	return resp.Text
+	return reply
 }
 
 // requireAll fails unless reply holds every part.

@@ -93,7 +93,7 @@ func (c *Cluster) start(ctx context.Context) error {
 	for i, port := range ports {
 		node := &Node{Index: i + 1, Port: port, URL: fmt.Sprintf("http://localhost:%d", port),
 			Dir: filepath.Join(cfg.Dir, fmt.Sprintf("node%d", i+1)), server: server}
-		settings := nodeSettings{Port: port, Dir: node.Dir, FilesDir: filepath.Join(cfg.Dir, "files"), Secret: secret,
+		settings := nodeSettings{Port: port, Dir: node.Dir, FilesDir: filepath.Join(cfg.Dir, "files"), Secret: secret, Home: cfg.homePath(),
 			DataSource: c.Postgres.DataSource(cfg.Database, cfg.DBUser, cfg.DBPassword)}
 		if err := prepareNodeDir(server, settings); err != nil {
 			return fmt.Errorf("node %d folder: %w", node.Index, err)

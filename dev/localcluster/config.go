@@ -33,6 +33,10 @@ type Config struct {
 	// PluginProbe, when set, is a path under /plugins/<PluginID> that must
 	// answer 200 to the admin on every node before Start returns.
 	PluginProbe string
+	// PluginPage, when set, is a page under /plugins/<PluginID> for people
+	// (the dashboard): the nodes' root page links to it and their login
+	// page returns to it by default.
+	PluginPage string
 	// StartTimeout bounds each wait: a node answering ping, a plugin
 	// running and answering. 2 minutes when zero.
 	StartTimeout time.Duration

@@ -14,6 +14,7 @@ type nodeSettings struct {
 	FilesDir   string // FileSettings.Directory, shared by all nodes
 	DataSource string // PostgreSQL, shared by all nodes
 	Secret     string // salts and keys every node of one cluster must share
+	Home       string // the root page's link (Config.homePath)
 }
 
 // writeNodeConfig writes only the settings a local, offline node needs; the
@@ -90,17 +91,9 @@ func writeNodeConfig(s nodeSettings) error {
 	return os.WriteFile(filepath.Join(s.Dir, "config.json"), raw, 0o600)
 }
 
-// rootHTML stands in for the web app, which the server's Go module does not
-// carry. The server logs "failed to find 'Content-Security-Policy' meta tag"
-// at start-up because this page lacks the web app's exact tag; that is harmless.
-const rootHTML = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Mattermost (local cluster node)</title></head>
-<body><p>This local node runs without the Mattermost web app; use the REST API,
-or the pages plugins serve under /plugins/&lt;plugin id&gt;/.</p></body></html>
-`
-
 // prepareNodeDir lays out a node's working folder: config.json, the server's
-// i18n/, templates/ and fonts/ (symlinked from its module), and client/.
+// i18n/, templates/ and fonts/ (symlinked from its module), and client/
+// with the local cluster's root page.
 func prepareNodeDir(server *Server, s nodeSettings) error {
 	if err := os.MkdirAll(filepath.Join(s.Dir, "client", "plugins"), 0o755); err != nil {
 		return err
@@ -120,7 +113,7 @@ func prepareNodeDir(server *Server, s nodeSettings) error {
 			return err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(s.Dir, "client", "root.html"), []byte(rootHTML), 0o644); err != nil {
+	if err := writeRootPage(filepath.Join(s.Dir, "client"), server.Version, s.Home); err != nil {
 		return err
 	}
 	return writeNodeConfig(s)

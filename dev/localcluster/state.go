@@ -2,6 +2,7 @@ package localcluster
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -11,17 +12,19 @@ import (
 // URLs and pids, accounts and the admin token.
 const StateFileName = "cluster.json"
 
-type stateNode struct {
+// StateNode is a node as the state file records it.
+type StateNode struct {
 	Index int    `json:"index"`
 	URL   string `json:"url"`
 	Pid   int    `json:"pid"`
 	Dir   string `json:"dir"`
 }
 
-type state struct {
+// State is the content of the state file.
+type State struct {
 	Version    string      `json:"version"`
 	Database   string      `json:"database"`
-	Nodes      []stateNode `json:"nodes"`
+	Nodes      []StateNode `json:"nodes"`
 	Admin      Account     `json:"admin"`
 	AdminToken string      `json:"admin_token"`
 	User       Account     `json:"user"`
@@ -29,13 +32,26 @@ type state struct {
 }
 
 func (c *Cluster) writeState() error {
-	s := state{Version: c.Version, Database: c.Database, Admin: c.Admin, AdminToken: c.AdminToken, User: c.User, TeamID: c.TeamID}
+	s := State{Version: c.Version, Database: c.Database, Admin: c.Admin, AdminToken: c.AdminToken, User: c.User, TeamID: c.TeamID}
 	for _, n := range c.Nodes {
-		s.Nodes = append(s.Nodes, stateNode{Index: n.Index, URL: n.URL, Pid: n.Pid(), Dir: n.Dir})
+		s.Nodes = append(s.Nodes, StateNode{Index: n.Index, URL: n.URL, Pid: n.Pid(), Dir: n.Dir})
 	}
 	raw, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(c.config.Dir, StateFileName), raw, 0o600)
+}
+
+// ReadState reads the state file a running cluster wrote into dir.
+func ReadState(dir string) (*State, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, StateFileName))
+	if err != nil {
+		return nil, err
+	}
+	var s State
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, StateFileName), err)
+	}
+	return &s, nil
 }

@@ -69,6 +69,9 @@ func (n *testNode) do(t *testing.T, user, method, path, body string) *httptest.R
 		r = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, path, r)
+	// As Mattermost passes it: URL.Path relative to the plugin, RequestURI
+	// as the browser sent it.
+	req.RequestURI = "/plugins/" + app.Manifest.Id + req.RequestURI
 	if user != "" {
 		req.Header.Set("Mattermost-User-ID", user)
 	}

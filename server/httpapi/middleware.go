@@ -16,12 +16,17 @@ import (
 // before any handler sees it.
 const maxBodyBytes = 64 << 10
 
-// requireAccess: 401 without a logged-in user, then the route's access rule
-// (see Access). Mattermost sets Mattermost-User-ID only for a valid session
-// and strips any value a client sends.
+// requireAccess: without a logged-in user, 401 (a page sends the browser to
+// the login page instead), then the route's access rule (see Access).
+// Mattermost sets Mattermost-User-ID only for a valid session and strips any
+// value a client sends.
 func requireAccess(server Server, rule Access, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		userID := r.Header.Get("Mattermost-User-ID")
+		if userID == "" && rule == AdminPage {
+			redirectToLogin(w, r)
+			return
+		}
 		if userID == "" {
 			writeError(w, Errorf(http.StatusUnauthorized, "not logged in"))
 			return

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -63,7 +64,8 @@ var roles = []struct {
 }
 
 // TestEveryRouteChecksAccess walks the route table for every role: without
-// a user every route answers 401; Read routes (and the AdminPage) serve
+// a user every route answers 401 (the AdminPage sends the browser to the
+// login page with redirect_to back to it); Read routes (and the AdminPage) serve
 // whoever may read the System Console's plugin pages, Write routes only
 // whoever may change them, AdminOnly routes only system admins, and every
 // refused request gets a 403 with a JSON error (the AdminPage: the page,
@@ -115,6 +117,12 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 				}
 				rec := n.do(t, role.user, rt.Method, path, body)
 				switch {
+				case role.user == "" && rt.Access == AdminPage:
+					// A browser without a session is sent to log in and back.
+					want := "/login?redirect_to=" + url.QueryEscape("/plugins/"+app.Manifest.Id+path)
+					if rec.Code != http.StatusFound || rec.Header().Get("Location") != want {
+						t.Errorf("%s: status %d to %q, want 302 to %q", role.name, rec.Code, rec.Header().Get("Location"), want)
+					}
 				case role.user == "":
 					if rec.Code != http.StatusUnauthorized {
 						t.Errorf("%s: status %d, want 401", role.name, rec.Code)

@@ -46,7 +46,8 @@ const (
 	// AdminPage: a page for Read users that holds no data itself. Other
 	// logged-in users get the same page with status 403, so the panel in it
 	// explains the refusal in its own words when its API calls are refused,
-	// instead of the browser showing a raw JSON error.
+	// instead of the browser showing a raw JSON error; a browser without a
+	// session is sent to log in and come back (302).
 	AdminPage
 	// LoggedIn: any logged-in user; for static code that holds no data.
 	LoggedIn

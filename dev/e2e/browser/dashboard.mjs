@@ -11,6 +11,8 @@ import {join} from 'node:path';
 
 import {chromium} from 'playwright-core';
 
+import {chromiumOptions, harness} from './harness.mjs';
+
 const params = JSON.parse(process.env.CLUSTERDEMO_E2E_BROWSER ?? '{}');
 const {
     baseUrl, // node 2
@@ -25,43 +27,7 @@ const {
     timeoutMs, // bound for each wait on the page
 } = params;
 
-const failures = [];
-let shot = 0;
-
-function log(message) {
-    console.log(`browser: ${message}`);
-}
-
-function check(ok, message) {
-    if (ok) {
-        log(`ok: ${message}`);
-    } else {
-        log(`FAIL: ${message}`);
-        failures.push(message);
-    }
-}
-
-async function screenshot(page, name) {
-    shot += 1;
-    const path = join(screenshots, `${String(shot).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({path, fullPage: true});
-    log(`screenshot ${path}`);
-}
-
-// waitFor polls cond (an async predicate) until it holds or timeoutMs passes.
-async function waitFor(page, what, cond) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        if (await cond()) {
-            return true;
-        }
-        if (Date.now() > deadline) {
-            check(false, `${what} (not within ${timeoutMs} ms)`);
-            return false;
-        }
-        await page.waitForTimeout(200);
-    }
-}
+const {log, check, screenshot, waitFor, run} = harness({screenshots, timeoutMs});
 
 // useSession replaces the context's cookies with a session's, as the web
 // app's login leaves them.
@@ -166,28 +132,10 @@ async function asUser(context) {
     await page.close();
 }
 
-// The Go test holds our stdin open while it waits for us: when it ends, for
-// whatever reason, so do we (and playwright closes the browser it started).
-process.stdin.on('end', () => {
-    console.error('browser: the test that started this script is gone; quitting');
-    process.exit(3);
-});
-process.stdin.resume();
-
 async function main() {
     const userDataDir = mkdtempSync(join(tmpdir(), 'clusterdemo-e2e-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: '/usr/bin/chromium',
-        headless: true,
-        args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-        ],
+        ...chromiumOptions,
         viewport: {width: 1400, height: 1000},
     });
     log(`chromium ${context.browser()?.version() ?? ''}, fresh profile ${userDataDir}`);
@@ -198,15 +146,6 @@ async function main() {
         await context.close();
         rmSync(userDataDir, {recursive: true, force: true});
     }
-    if (failures.length > 0) {
-        console.error(`browser: ${failures.length} check(s) failed:\n- ${failures.join('\n- ')}`);
-        process.exit(1);
-    }
-    log('all checks passed');
-    process.exit(0); // stdin, read to notice the test's end, keeps node alive otherwise
 }
 
-main().catch((err) => {
-    console.error(`browser: ${err.stack ?? err}`);
-    process.exit(1);
-});
+run(main);
