@@ -128,6 +128,9 @@ type linearizabilityRun struct {
 	lapseEvery time.Duration // mean time between injected lapses
 	// minAcquisitions: fewer makes the history too thin to mean anything.
 	minAcquisitions int
+	// setup, when set, changes the cluster before the run (replicas,
+	// events, clocks).
+	setup func(s *kvtest.Store, ins []*kvtest.Instance)
 }
 
 func checkLinearizable(t *testing.T, run linearizabilityRun) {
@@ -155,6 +158,9 @@ func checkLinearizable(t *testing.T, run linearizabilityRun) {
 		}
 		in.SetLatency(time.Duration(rnd(2000)) * time.Microsecond)
 		SetNode(in, Node{ID: in.ID, Name: in.ID})
+	}
+	if run.setup != nil {
+		run.setup(s, ins)
 	}
 	key := lockKey(run.name)
 	s.SetFault(func(c kvtest.Call) kvtest.Outcome {
