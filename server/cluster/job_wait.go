@@ -19,7 +19,7 @@ type JobMetadata struct {
 }
 
 // NextWaitInterval says how long after now the job is next due, from the
-// metadata of its last run; 0 or less means "due now". It has the shape of
+// metadata of its last run; 0 (or less) means "due now". It has the shape of
 // the widely used implementation's NextWaitInterval.
 type NextWaitInterval func(now time.Time, metadata JobMetadata) time.Duration
 
@@ -70,7 +70,7 @@ func MakeWaitForInterval(interval time.Duration) NextWaitInterval {
 		panic("cluster: MakeWaitForInterval needs a positive interval")
 	}
 	return func(now time.Time, m JobMetadata) time.Duration {
-		return m.LastFinished.Add(interval).Sub(now)
+		return notNegative(m.LastFinished.Add(interval).Sub(now))
 	}
 }
 
@@ -87,8 +87,17 @@ func MakeWaitForRoundedInterval(interval time.Duration) NextWaitInterval {
 		if m.LastFinished.IsZero() {
 			return 0
 		}
-		return m.LastFinished.Add(interval).Truncate(interval).Sub(now)
+		return notNegative(m.LastFinished.Add(interval).Truncate(interval).Sub(now))
 	}
+}
+
+// notNegative: the wait functions say 0 for "due now", as the widely used
+// ones do, whose callers may compare with 0.
+func notNegative(d time.Duration) time.Duration {
+	if d < 0 {
+		return 0
+	}
+	return d
 }
 
 // dueAt is when the run after the recorded one is due.

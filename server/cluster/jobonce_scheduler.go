@@ -72,7 +72,7 @@ var schedulers = struct {
 // with the default configuration: the same one for the same API value
 // (pass p.API everywhere), a new one after Close.
 func GetJobOnceScheduler(pluginAPI JobOncePluginAPI) *JobOnceScheduler {
-	if !reflect.TypeOf(pluginAPI).Comparable() {
+	if t := reflect.TypeOf(pluginAPI); t == nil || !t.Comparable() {
 		s, _ := NewJobOnceScheduler(pluginAPI, JobOnceConfig{})
 		return s
 	}
