@@ -112,10 +112,12 @@ func TestScheduleWaitRefusesBadArguments(t *testing.T) {
 	_, ins := newCluster(1, false)
 	w := MakeWaitForInterval(time.Minute)
 	for name, f := range map[string]func() (*Job, error){
-		"empty key":   func() (*Job, error) { return ScheduleWait(ins[0], "", w, func() {}) },
-		"nil wait":    func() (*Job, error) { return ScheduleWait(ins[0], "k", nil, func() {}) },
-		"nil func":    func() (*Job, error) { return ScheduleWait(ins[0], "k", w, nil) },
-		"an interval": func() (*Job, error) { return ScheduleWaitContext(ins[0], "k", w, JobConfig{Interval: time.Second}, nil) },
+		"empty key": func() (*Job, error) { return ScheduleWait(ins[0], "", w, func() {}) },
+		"nil wait":  func() (*Job, error) { return ScheduleWait(ins[0], "k", nil, func() {}) },
+		"nil func":  func() (*Job, error) { return ScheduleWait(ins[0], "k", w, nil) },
+		"an interval": func() (*Job, error) {
+			return ScheduleWaitContext(ins[0], "k", w, JobConfig{Interval: time.Second}, nil)
+		},
 	} {
 		if j, err := f(); err == nil {
 			_ = j.Close()
