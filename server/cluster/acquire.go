@@ -65,8 +65,7 @@ func (q *queue) attempt(cfg MutexConfig, waiting bool) (*holding, time.Duration,
 // insert tries to store a new lease: an atomic insert when old is nil,
 // otherwise a compare-and-set from old (taking over a lease seen dead).
 // When the fencing counter's value is known it guesses the next token and
-// advances the counter in parallel, so an uncontended Lock costs one round
-// trip.
+// advances the counter in parallel, so the insert costs one round trip.
 func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, error) {
 	q.mu.Lock()
 	fence, known := q.view.fence, q.view.fenceKnown
@@ -212,7 +211,6 @@ func (q *queue) observeHeld(cur []byte, waiting bool) (wait time.Duration, takeO
 
 	q.mu.Lock()
 	q.view.optimistic = false
-	q.view.contended = true
 	if err == nil {
 		q.view.learnFence(rec.Fence)
 	}

@@ -11,9 +11,6 @@ const (
 	// DefaultTTL is how long a lease that is no longer refreshed keeps
 	// other instances out.
 	DefaultTTL = 15 * time.Second
-	// DefaultRefreshInterval is how often a held lease is refreshed: TTL/2,
-	// so one failed refresh still leaves time for a retry.
-	DefaultRefreshInterval = DefaultTTL / 2
 )
 
 // MutexConfig tunes a Mutex. The zero value means the defaults.

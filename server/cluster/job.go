@@ -108,9 +108,6 @@ func startJob(pluginAPI JobPluginAPI, key string, config JobConfig, wait NextWai
 	return j
 }
 
-// Name returns the job's key.
-func (j *Job) Name() string { return j.key }
-
 // Close stops the job on this instance and waits for a running callback to
 // return (its context is cancelled). Other instances keep the schedule.
 // It is safe to call more than once.

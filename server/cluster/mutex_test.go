@@ -272,7 +272,7 @@ func TestInspectLockFreeHeldAndLegacy(t *testing.T) {
 	_ = s
 }
 
-func TestInspectLocksInOrderAndUnreadable(t *testing.T) {
+func TestInspectLockShowsHeldFreeAndUnreadable(t *testing.T) {
 	_, ins := newCluster(1, false)
 	var names []string
 	var held []*Mutex
@@ -289,9 +289,13 @@ func TestInspectLocksInOrderAndUnreadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	names = append(names, "garbled")
-	states, err := InspectLocks(ins[0], names)
-	if err != nil {
-		t.Fatal(err)
+	states := make([]LockState, len(names))
+	for i, n := range names {
+		st, err := InspectLock(ins[0], n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states[i] = st
 	}
 	for i, st := range states {
 		if st.Name != names[i] {
@@ -302,10 +306,10 @@ func TestInspectLocksInOrderAndUnreadable(t *testing.T) {
 			t.Fatalf("%q held = %v, want %v", st.Name, st.Held, wantHeld)
 		}
 	}
-	if states[len(states)-1].HolderName != UnreadableHolder {
+	if states[len(states)-1].HolderName != unreadableHolder {
 		t.Fatalf("garbled lease shows %+v", states[len(states)-1])
 	}
-	if _, err := InspectLocks(ins[0], []string{"a", ""}); err == nil {
+	if _, err := InspectLock(ins[0], ""); err == nil {
 		t.Fatal("empty name accepted")
 	}
 	for _, m := range held {

@@ -172,7 +172,7 @@ const recentLimit = 1000
 
 // recentNames remembers, for the last recentLimit idle names, what lets the
 // next Lock of the same name skip a round trip: the fencing counter as last
-// seen and whether another instance ever used the lock.
+// seen.
 type recentNames struct {
 	order  list.List // of *recentName, most recent first
 	byName map[string]*list.Element
@@ -182,8 +182,6 @@ type recentName struct {
 	name       string
 	fence      uint64
 	fenceKnown bool
-	contended  bool
-	optimistic bool
 }
 
 func (r *recentNames) init() { r.byName = make(map[string]*list.Element) }
@@ -197,7 +195,7 @@ func (r *recentNames) remember(name string, v *clusterView) {
 		r.byName[name] = e
 	}
 	n := e.Value.(*recentName)
-	n.fence, n.fenceKnown, n.contended, n.optimistic = v.fence, v.fenceKnown, v.contended, v.optimistic
+	n.fence, n.fenceKnown = v.fence, v.fenceKnown
 	for r.order.Len() > recentLimit {
 		last := r.order.Back()
 		r.order.Remove(last)
@@ -212,5 +210,5 @@ func (r *recentNames) seed(name string, v *clusterView) {
 		return
 	}
 	n := e.Value.(*recentName)
-	v.fence, v.fenceKnown, v.contended, v.optimistic = n.fence, n.fenceKnown, n.contended, n.optimistic
+	v.fence, v.fenceKnown = n.fence, n.fenceKnown
 }

@@ -8,14 +8,11 @@ import "time"
 // every write is a compare-and-set the store decides.
 type clusterView struct {
 	// optimistic: the lock is believed free, so the next attempt inserts
-	// without looking first. Set when a release event arrived, or when this
-	// instance released a lock no other instance was ever seen to use;
-	// cleared by any sign of another holder.
+	// without looking first. Set only by another instance's release event;
+	// cleared by any sign of another holder. Never after this instance's
+	// own release: another instance may have taken the lock since, and a
+	// failed insert is an ERROR line in the PostgreSQL log.
 	optimistic bool
-	// contended: another instance was seen holding or waiting for the lock.
-	// After its own release this instance then looks before it inserts:
-	// the other instance has likely taken the lock meanwhile.
-	contended bool
 
 	// observed is the other holder's lease as last read, and observedAt when
 	// this instance first read those exact bytes, by its own clock.
@@ -58,7 +55,6 @@ type remoteWaiter struct {
 
 // noteRemoteWaiter records that node waits, until the given time.
 func (v *clusterView) noteRemoteWaiter(node string, now, until time.Time) {
-	v.contended = true
 	w, ok := v.remoteWaiters[node]
 	if !ok || now.After(w.until) {
 		w.since = now
@@ -97,9 +93,7 @@ func (v *clusterView) releaseLocked(fair, events bool) (designated string) {
 		delete(v.remoteWaiters, designated)
 	}
 	v.lastRelease = now
-	// Believe it free only if nobody was told to take it and no other
-	// instance ever used it: racing another instance costs a failed insert.
-	v.optimistic = !fair && designated == "" && !v.contended
+	v.optimistic = false
 	if fair {
 		if events {
 			v.yieldUntil = now.Add(tuning().yieldWithEvents)
