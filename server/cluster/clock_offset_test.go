@@ -24,6 +24,7 @@ const offsetTTL = time.Second
 // whatever the offset between its clock and the contender's; the contender
 // gets it after the release.
 func TestExclusionHoldsWhateverTheClockOffset(t *testing.T) {
+	slowTest(t)
 	for _, off := range clockOffsets {
 		off := off
 		t.Run(off.String(), func(t *testing.T) {
@@ -58,6 +59,7 @@ func TestExclusionHoldsWhateverTheClockOffset(t *testing.T) {
 // the lock; and the contender does take it, within a bound that does not
 // grow with the offset.
 func TestLostIsSignalledBeforeTakeoverWhateverTheClockOffset(t *testing.T) {
+	slowTest(t)
 	for _, off := range clockOffsets {
 		off := off
 		t.Run(off.String(), func(t *testing.T) {

@@ -25,12 +25,14 @@ func licensedHA(s *kvtest.Store, ins []*kvtest.Instance) {
 
 // TestLinearizability with lagging replicas and events on.
 func TestLinearizabilityWithLaggingReplicasAndEvents(t *testing.T) {
+	slowTest(t)
 	checkLinearizable(t, linearizabilityRun{name: "linha", duration: 2500 * time.Millisecond, lapseEvery: 25 * time.Millisecond,
 		minAcquisitions: 40, setup: licensedHA})
 }
 
 // TestLinearizabilityWithRefreshes with lagging replicas and events on.
 func TestLinearizabilityWithRefreshesLaggingReplicasAndEvents(t *testing.T) {
+	slowTest(t)
 	checkLinearizable(t, linearizabilityRun{name: "linhar", duration: 5 * time.Second, ttl: time.Second, partitions: true,
 		lapseEvery: 400 * time.Millisecond, minAcquisitions: 10, setup: licensedHA})
 }
