@@ -32,6 +32,17 @@ func BenchmarkFootprint(b *testing.B) {
 			m.Unlock()
 		})
 	})
+	b.Run("job-run", func(b *testing.B) {
+		_, ins := newCluster(1, true)
+		runs := make(chan struct{}, 1)
+		j, err := Schedule(ins[0], "fp-job", JobConfig{Interval: 5 * time.Millisecond}, func() { runs <- struct{}{} })
+		if err != nil {
+			b.Fatal(err)
+		}
+		<-runs // the first run, then count the steady state
+		calls(b, ins[0], func(int) { <-runs })
+		_ = j.Close()
+	})
 	b.Run("oneshot-schedule-run", func(b *testing.B) {
 		_, ins := newCluster(1, true)
 		s, _ := NewJobOnceScheduler(ins[0], JobOnceConfig{ScanInterval: time.Hour})
