@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -74,6 +75,21 @@ func BenchmarkFootprint(b *testing.B) {
 		}
 		calls(b, ins[0], func(i int) { _ = s.Cancel(keys[i]) })
 	})
+	b.Run("memory-per-pending-oneshot", func(b *testing.B) {
+		_, ins := newCluster(1, true)
+		s, _ := NewJobOnceScheduler(ins[0], JobOnceConfig{ScanInterval: time.Hour})
+		_ = s.SetCallback(func(string) {})
+		_ = s.Start()
+		defer s.Close()
+		before := memNow()
+		for i := 0; i < b.N; i++ {
+			if _, err := s.ScheduleOnce(fmt.Sprintf("fp-%d", i), time.Now().Add(time.Hour)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(int64(memNow())-int64(before))/float64(b.N), "B/pending-job")
+		b.ReportMetric(0, "ns/op")
+	})
 	b.Run("heap-per-held-name", func(b *testing.B) {
 		_, ins := newCluster(1, false)
 		ms := make([]*Mutex, b.N)
@@ -96,4 +112,13 @@ func BenchmarkFootprint(b *testing.B) {
 func inspectPending(api JobPluginAPI, key string) bool {
 	st, err := InspectJobOnce(api, key)
 	return err != nil || st.Pending != nil
+}
+
+// memNow is the heap and the goroutine stacks in use (a tracked one-shot
+// job is a goroutine).
+func memNow() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc + ms.StackInuse
 }

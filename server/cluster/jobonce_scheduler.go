@@ -70,7 +70,8 @@ var schedulers = struct {
 
 // GetJobOnceScheduler returns this instance's scheduler for pluginAPI,
 // with the default configuration: the same one for the same API value
-// (pass p.API everywhere), a new one after Close.
+// (pass p.API everywhere), a new one after Close. An API value that cannot
+// be a map key gets a new scheduler at every call.
 func GetJobOnceScheduler(pluginAPI JobOncePluginAPI) *JobOnceScheduler {
 	if t := reflect.TypeOf(pluginAPI); t == nil || !t.Comparable() {
 		s, _ := NewJobOnceScheduler(pluginAPI, JobOnceConfig{})
@@ -224,7 +225,9 @@ func (s *JobOnceScheduler) ScheduleOnceWithProps(key string, runAt time.Time, pr
 // Cancel removes the pending job key everywhere: it takes the job's lock
 // (so it waits for a run in progress), deletes the pending record and
 // records the cancellation. A job already run, or not pending, is left
-// alone. Costs a lock acquisition, a KVGet and a compare-and-delete.
+// alone. Do not call it from the callback of the same key: it would wait
+// for its own run. Costs a lock acquisition, a KVGet, a write of the
+// outcome and a compare-and-delete.
 func (s *JobOnceScheduler) Cancel(key string) error {
 	if key == "" {
 		return errors.New("cluster: job key must not be empty")

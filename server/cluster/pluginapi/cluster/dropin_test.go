@@ -66,6 +66,9 @@ func TestAPluginWrittenForV0019Works(t *testing.T) {
 	var mu sync.Mutex
 	ran := map[string]int{}
 	scheduler := cluster.GetJobOnceScheduler(nodes[0])
+	if scheduler != cluster.GetJobOnceScheduler(nodes[0]) {
+		t.Fatal("GetJobOnceScheduler returned another scheduler for the same API value")
+	}
 	if scheduler.Start() == nil {
 		t.Fatal("Start before SetCallback succeeded")
 	}

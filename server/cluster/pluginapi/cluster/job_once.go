@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"sync"
 	"time"
 
 	"github.com/clusterdemo/clusterdemo/server/cluster"
@@ -22,10 +23,23 @@ type JobOnce struct {
 	api JobPluginAPI
 }
 
+var wrappers = struct {
+	sync.Mutex
+	of map[*cluster.JobOnceScheduler]*JobOnceScheduler
+}{of: map[*cluster.JobOnceScheduler]*JobOnceScheduler{}}
+
 // GetJobOnceScheduler returns the scheduler for pluginAPI; repeated calls
 // with the same value return the same scheduler.
 func GetJobOnceScheduler(pluginAPI JobPluginAPI) *JobOnceScheduler {
-	return &JobOnceScheduler{s: cluster.GetJobOnceScheduler(pluginAPI), api: pluginAPI}
+	s := cluster.GetJobOnceScheduler(pluginAPI)
+	wrappers.Lock()
+	defer wrappers.Unlock()
+	if w, ok := wrappers.of[s]; ok {
+		return w
+	}
+	w := &JobOnceScheduler{s: s, api: pluginAPI}
+	wrappers.of[s] = w
+	return w
 }
 
 // Start finds the jobs in the store and keeps looking for new ones.
