@@ -25,6 +25,7 @@ const offsetTTL = time.Second
 // gets it after the release.
 func TestExclusionHoldsWhateverTheClockOffset(t *testing.T) {
 	slowTest(t)
+	t.Parallel() // it mostly sleeps; it touches no package state
 	for _, off := range clockOffsets {
 		off := off
 		t.Run(off.String(), func(t *testing.T) {
@@ -60,6 +61,7 @@ func TestExclusionHoldsWhateverTheClockOffset(t *testing.T) {
 // grow with the offset.
 func TestLostIsSignalledBeforeTakeoverWhateverTheClockOffset(t *testing.T) {
 	slowTest(t)
+	t.Parallel() // it mostly sleeps; it touches no package state
 	for _, off := range clockOffsets {
 		off := off
 		t.Run(off.String(), func(t *testing.T) {

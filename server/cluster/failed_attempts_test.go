@@ -97,6 +97,7 @@ func busyLocally(in *kvtest.Instance, name string, stop <-chan struct{}) *sync.W
 // remembered "waiting" event) makes the holder's instance release through
 // the store for fairness, long after the attempt ended.
 func TestFailedAttemptsLeaveNothingBehind(t *testing.T) {
+	t.Parallel() // it mostly sleeps; it touches no package state
 	attempts := map[string]func(m *Mutex) bool{
 		"TryLock": func(m *Mutex) bool {
 			ok, _ := m.TryLock()
@@ -163,6 +164,7 @@ func TestFailedAttemptsLeaveNothingBehind(t *testing.T) {
 // once the store answers again the lock is free within a second, not after
 // the lease's TTL.
 func TestWaiterThatGivesUpAfterAnErroredInsertLeavesNoLease(t *testing.T) {
+	t.Parallel() // it mostly sleeps; it touches no package state
 	s, ins := newCluster(2, true)
 	const lock = "gave-up"
 	var mu sync.Mutex

@@ -93,6 +93,7 @@ func scheduleOnAll(t *testing.T, ins []*kvtest.Instance, key string, cfg JobConf
 // record KVGet returned runs again as soon as it reads a stale replica.
 func TestJobAtMostOncePerIntervalWithLaggingReplicas(t *testing.T) {
 	slowTest(t)
+	t.Parallel() // it mostly sleeps; it touches no package state
 	s, ins := newCluster(3, true)
 	s.SetReplicaLag(0, 300*time.Millisecond, time.Second)
 	const interval = 250 * time.Millisecond
@@ -109,6 +110,7 @@ func TestJobAtMostOncePerIntervalWithLaggingReplicas(t *testing.T) {
 // is returned, with lagging replicas: errors may cost runs, never add one.
 func TestJobAtMostOncePerIntervalUnderKVErrorsAndLaggingReplicas(t *testing.T) {
 	slowTest(t)
+	t.Parallel() // it mostly sleeps; it touches no package state
 	s, ins := newCluster(3, true)
 	s.SetReplicaLag(0, 200*time.Millisecond, 600*time.Millisecond)
 	seed := testSeed()
@@ -163,6 +165,7 @@ func stallFrom(s *kvtest.Store, instanceID, key string, stall time.Duration, sta
 // is known lost) nor let its late write make the job due again.
 func TestJobDoesNotRunTwiceWhenAnInstanceStallsWritingTheStartRecord(t *testing.T) {
 	slowTest(t)
+	t.Parallel() // it mostly sleeps; it touches no package state
 	s, ins := newCluster(2, true)
 	const key = "stall"
 	const interval = 20 * time.Second // only one run may happen in this test

@@ -15,6 +15,7 @@ import (
 // before LastFinished + Interval. An implementation that only looks at its
 // own start fields finds none and runs at once.
 func TestLegacyJobRecordIsHonoured(t *testing.T) {
+	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(1, false)
 	const key = "legacy"
 	const interval = 1500 * time.Millisecond
