@@ -1,68 +1,77 @@
 package cluster
 
 import (
+	"bytes"
 	"time"
-
-	"github.com/mattermost/mattermost-server/v5/model"
 )
 
 // attempt makes one cluster-wide acquisition attempt for the queue. It
 // returns the new holding, or how long to wait before the next attempt.
+// waiting says the caller will wait (Lock), so the holder may be told;
+// TryLock does not wait and must leave no trace.
 //
 // Waiting must not cost failing INSERTs (each is an ERROR line in the
 // PostgreSQL log), so unless the lock is believed free it looks first with
-// KVGet and inserts only when the lock is absent (or its lease lapsed, which
-// the store shows as absent).
-func (q *queue) attempt(cfg MutexConfig) (*holding, time.Duration, error) {
+// KVGet and inserts only when the lock is absent. A present lease is taken
+// over only by compare-and-set from the exact bytes that were seen unchanged
+// for the holder's whole TTL (see observeHeld).
+func (q *queue) attempt(cfg MutexConfig, waiting bool) (*holding, time.Duration, error) {
 	q.mu.Lock()
-	look := !q.view.optimistic && q.inst.get != nil
+	look := !q.view.optimistic && q.inst.kv.canRead()
 	readFence := look && !q.view.fenceKnown
 	q.mu.Unlock()
 
-	if look {
-		// The first look also reads the fencing counter, in parallel, so
-		// the insert that may follow can guess the next token.
-		var fence chan error
-		if readFence {
-			fence = make(chan error, 1)
-			go func() {
-				c, err := q.readCounter()
-				if err == nil {
-					q.mu.Lock()
-					q.view.setFence(c)
-					q.mu.Unlock()
-				}
-				fence <- err
-			}()
-		}
-		cur, appErr := q.inst.get.KVGet(q.key)
-		if fence != nil {
-			if err := <-fence; err != nil && err != errCorruptCounter && appErr == nil {
-				return nil, 0, err
+	if !look {
+		return q.insert(cfg, nil)
+	}
+	// The first look also reads the fencing counter, in parallel, so the
+	// insert that may follow can guess the next token.
+	var fence chan error
+	if readFence {
+		fence = make(chan error, 1)
+		go func() {
+			c, err := readCounter(q.inst.kv, q.fkey)
+			if err == nil {
+				q.mu.Lock()
+				q.view.setFence(c)
+				q.mu.Unlock()
 			}
-		}
-		if appErr != nil {
-			return nil, 0, appErr
-		}
-		if cur != nil {
-			if h := q.adoptPending(cfg, cur); h != nil {
-				return h, 0, nil
-			}
-			return nil, q.observeHeld(cur), nil
+			fence <- err
+		}()
+	}
+	cur, err := q.inst.kv.read(q.key)
+	if fence != nil {
+		if ferr := <-fence; ferr != nil && ferr != errCorruptCounter && err == nil {
+			return nil, 0, ferr
 		}
 	}
-	return q.insert(cfg)
+	if err != nil {
+		return nil, 0, err
+	}
+	if cur == nil {
+		q.forgetObserved()
+		return q.insert(cfg, nil)
+	}
+	if h := q.adoptPending(cfg, cur); h != nil {
+		return h, 0, nil
+	}
+	wait, takeOver := q.observeHeld(cur, waiting)
+	if takeOver {
+		return q.insert(cfg, cur)
+	}
+	return nil, wait, nil
 }
 
-// insert tries the atomic insert of a new lease. When the fencing counter's
-// value is known it guesses the next token and advances the counter in
-// parallel, so an uncontended Lock costs one round trip.
-func (q *queue) insert(cfg MutexConfig) (*holding, time.Duration, error) {
+// insert tries to store a new lease: an atomic insert when old is nil,
+// otherwise a compare-and-set from old (taking over a lease seen dead).
+// When the fencing counter's value is known it guesses the next token and
+// advances the counter in parallel, so the insert costs one round trip.
+func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, error) {
 	q.mu.Lock()
 	fence, known := q.view.fence, q.view.fenceKnown
 	q.mu.Unlock()
-	if !known && q.inst.get != nil {
-		c, err := q.readCounter()
+	if !known && q.inst.kv.canRead() {
+		c, err := readCounter(q.inst.kv, q.fkey)
 		switch {
 		case err == errCorruptCounter:
 			// Go on unfenced; confirmFence reports it.
@@ -83,13 +92,14 @@ func (q *queue) insert(cfg MutexConfig) (*holding, time.Duration, error) {
 		Node:       q.inst.nodeNow(),
 		AcquiredAt: now,
 		ExpiresAt:  now.Add(cfg.TTL),
+		TTLMillis:  cfg.TTL.Milliseconds(),
 	}
 	var counter chan fenceResult
 	if known {
-		rec.Fence = fence + 1
+		rec.Fence = nextToken(fence)
 		counter = make(chan fenceResult, 1)
 		go func() {
-			ok, err := q.advanceCounter(fence, fence+1)
+			ok, err := advanceCounter(q.inst.kv, q.fkey, fence, rec.Fence)
 			counter <- fenceResult{ok, err}
 		}()
 	}
@@ -98,12 +108,9 @@ func (q *queue) insert(cfg MutexConfig) (*holding, time.Duration, error) {
 	q.view.pendingNonce, q.view.pendingValue = rec.Nonce, value
 	q.mu.Unlock()
 
+	// The lease is valid from before the write took effect.
 	sent := time.Now()
-	ok, appErr := q.inst.api.KVSetWithOptions(q.key, value, model.PluginKVSetOptions{
-		Atomic:          true,
-		OldValue:        nil,
-		ExpireInSeconds: cfg.expireInSeconds(),
-	})
+	ok, err := q.inst.kv.cas(q.key, old, value, leaseStoreSeconds)
 	var fr fenceResult
 	if counter != nil {
 		fr = <-counter
@@ -113,23 +120,25 @@ func (q *queue) insert(cfg MutexConfig) (*holding, time.Duration, error) {
 	if fr.ok {
 		q.view.setFence(rec.Fence)
 	}
-	if appErr != nil || !ok {
+	if err != nil || !ok {
 		q.view.optimistic = false
 	}
-	if appErr == nil {
+	if err == nil {
 		q.view.pendingNonce, q.view.pendingValue = "", nil
 	}
 	q.mu.Unlock()
 
-	if appErr != nil {
-		// The insert may have happened; the next attempt looks first and
-		// adopts the lease if it finds pendingNonce stored.
-		return nil, 0, appErr
+	if err != nil {
+		// The write may have happened; the next attempt looks first and
+		// adopts the lease if it finds pendingNonce stored, and a waiter
+		// that gives up deletes it (dropPending).
+		return nil, 0, err
 	}
 	if !ok {
-		// A real race: someone else got in first. Look next time.
+		// A real race (or a lagging read): someone else got in first.
 		return nil, 0, nil
 	}
+	q.forgetObserved()
 
 	h := newHolding(q, cfg, rec, value, sent)
 	if counter == nil || !fr.ok {
@@ -163,8 +172,8 @@ func (q *queue) adoptPending(cfg MutexConfig, cur []byte) *holding {
 	q.mu.Lock()
 	q.view.pendingNonce, q.view.pendingValue = "", nil
 	q.mu.Unlock()
-	// Its expiry is unknown by our clock: treat it as just written and
-	// refresh it at once, which also proves we still hold it.
+	// When it was written is unknown: treat it as valid for no more than
+	// half a TTL and refresh it at once, which also proves we still hold it.
 	h := newHolding(q, cfg, rec, cur, time.Now().Add(-cfg.TTL/2))
 	h.refreshNow()
 	if h.isLost() {
@@ -180,9 +189,23 @@ func (q *queue) adoptPending(cfg MutexConfig, cur []byte) *holding {
 }
 
 // observeHeld digests the lease another holder has stored and returns how
-// long to wait before looking again. It also tells the holder that this
-// instance waits.
-func (q *queue) observeHeld(cur []byte) time.Duration {
+// long to wait before looking again, or takeOver when the lease is dead.
+//
+// Dead is judged without trusting any other node's clock: a live holder
+// changes its lease's bytes at every refresh (record.Seq), at least once
+// per TTL less its margin by its own clock. This instance remembers when it
+// first read the bytes it sees now, by its own monotonic clock; the write
+// that stored them happened before that read returned. Once the same bytes
+// have been seen for the holder's whole TTL, the holder's own deadline
+// (its last successful write's send time + TTL - margin) has passed, and
+// the lease may be replaced by compare-and-set from exactly those bytes. The
+// compare runs on the master: if the read lagged on a replica and the holder
+// did refresh, it fails and nothing happened.
+//
+// A value without a TTL (the widely used implementation's 0x01, or a lease
+// of an earlier version of this package) cannot be seen alive, so it is
+// never taken over: only the store's expiry frees it.
+func (q *queue) observeHeld(cur []byte, waiting bool) (wait time.Duration, takeOver bool) {
 	rec, err := decodeRecord(cur)
 	now := time.Now()
 
@@ -191,27 +214,62 @@ func (q *queue) observeHeld(cur []byte) time.Duration {
 	if err == nil {
 		q.view.learnFence(rec.Fence)
 	}
+	if !bytes.Equal(q.view.observed, cur) {
+		q.view.observed, q.view.observedAt = cur, now
+	}
+	seen := now.Sub(q.view.observedAt)
 	events := q.inst.pub != nil && q.inst.eventsSeen.Load()
+	// Without events, a waiter learns of a release only by looking. A
+	// holder's instance that hands the lock between its own goroutines
+	// (same node, new nonce) will give way within a local batch of learning
+	// that we wait: look often until then, so the lock does not sit idle
+	// for most of a poll period at every hand-over between instances.
+	if err == nil && !events && waiting {
+		if rec.Node.ID == q.view.holderNode && rec.Nonce != q.view.holderSeen {
+			q.view.watchUntil = now.Add(tuning().handoverWatch)
+		}
+		q.view.holderNode, q.view.holderSeen = rec.Node.ID, rec.Nonce
+	}
+	watching := now.Before(q.view.watchUntil)
 	q.mu.Unlock()
 
-	q.announceWaiting(rec.Nonce, now)
-
-	wait := tuning().pollWithoutEvents
-	if events {
-		wait = tuning().pollWithEvents
-	}
-	// A lease that will lapse before the next poll is worth a look when it
-	// does (its holder may have died).
+	ttl := time.Duration(0)
 	if err == nil {
-		if untilLapse := rec.ExpiresAt.Sub(now) + 50*time.Millisecond; untilLapse > 0 && untilLapse < wait {
-			return untilLapse
+		ttl = rec.ttl()
+	}
+	if ttl > 0 && seen >= ttl {
+		return 0, true
+	}
+	if waiting {
+		q.announceWaiting(rec.Nonce, now)
+	}
+
+	wait = tuning().pollWithoutEvents
+	switch {
+	case events:
+		wait = tuning().pollWithEvents
+	case watching:
+		wait = tuning().pollHandover
+	}
+	// Look again when the lease could be taken over (its holder may have
+	// died), if that comes before the next poll.
+	if ttl > 0 {
+		if until := ttl - seen + time.Millisecond; until < wait {
+			return until, false
 		}
 	}
-	return jitter(wait)
+	return jitter(wait), false
+}
+
+// forgetObserved drops the remembered lease bytes once they are gone.
+func (q *queue) forgetObserved() {
+	q.mu.Lock()
+	q.view.observed = nil
+	q.mu.Unlock()
 }
 
 // dropPending deletes a lease whose insert reported an error, in case it
-// happened anyway, so that a TryLock that failed leaves nothing behind. It
+// happened anyway, so that an attempt that failed leaves nothing behind. It
 // is a compare-and-delete of our own bytes: it cannot touch anyone else's.
 func (q *queue) dropPending() {
 	q.mu.Lock()
@@ -219,6 +277,6 @@ func (q *queue) dropPending() {
 	q.view.pendingNonce, q.view.pendingValue = "", nil
 	q.mu.Unlock()
 	if value != nil {
-		_, _ = q.inst.api.KVSetWithOptions(q.key, nil, model.PluginKVSetOptions{Atomic: true, OldValue: value})
+		_, _ = q.inst.kv.cad(q.key, value)
 	}
 }

@@ -9,6 +9,7 @@ import (
 // refresh says its lease is lost before a node whose clock runs ahead can
 // see the lease lapse and take the lock.
 func TestLostIsSignalledBeforeASkewedNodeCanAcquire(t *testing.T) {
+	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(2, false)
 	a := NewMutexWithConfig(ins[0], "skew", MutexConfig{TTL: 2 * time.Second})
 	a.Lock()
@@ -44,6 +45,8 @@ func TestLostIsSignalledBeforeASkewedNodeCanAcquire(t *testing.T) {
 // A store that stops answering must not keep a holder believing it holds
 // the lock: the loss is signalled on time even while a refresh hangs.
 func TestLostIsSignalledWhileRefreshHangs(t *testing.T) {
+	slowTest(t)
+	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(1, false)
 	m := NewMutexWithConfig(ins[0], "hang", MutexConfig{TTL: time.Second})
 	m.Lock()

@@ -8,18 +8,17 @@ import (
 
 // Defaults, as documented for the Mattermost plugin cluster API.
 const (
-	// DefaultTTL is how long a lease lives unless refreshed.
+	// DefaultTTL is how long a lease that is no longer refreshed keeps
+	// other instances out.
 	DefaultTTL = 15 * time.Second
-	// DefaultRefreshInterval is how often a held lease is refreshed: TTL/2,
-	// so one failed refresh still leaves time for a retry.
-	DefaultRefreshInterval = DefaultTTL / 2
 )
 
 // MutexConfig tunes a Mutex. The zero value means the defaults.
 type MutexConfig struct {
-	// TTL is how long the lease lives in the store unless refreshed
-	// (default 15 s). The KV store counts expiry in whole seconds, so it is
-	// rounded up to a whole second, at least one.
+	// TTL is how long a lease that is no longer refreshed keeps other
+	// instances out (default 15 s): they take it over after seeing it
+	// unchanged for TTL by their own clocks, and its holder gives it up a
+	// margin earlier. It is rounded up to a whole second, at least one.
 	TTL time.Duration
 	// RefreshInterval is how often a held lease is refreshed (default TTL/2).
 	// It is capped at TTL/2.
@@ -40,7 +39,29 @@ func (c MutexConfig) withDefaults() MutexConfig {
 	return c
 }
 
-func (c MutexConfig) expireInSeconds() int64 { return int64(c.TTL / time.Second) }
+// Store expiries. A live lease is never judged dead by these: they only
+// collect what nobody will touch again, and they are judged by the clock of
+// whichever Mattermost node serves a call, so they must exceed any clock
+// difference between nodes by a wide margin.
+const (
+	// LeaseStoreExpiry is how long the store keeps a lease whose holder
+	// stopped refreshing it. Instances of this package take such a lock over
+	// after one TTL of seeing it unchanged; the store expiry matters only to
+	// instances running the widely used implementation (which can only wait
+	// for it) and for exclusion between nodes whose clocks differ by more
+	// than LeaseStoreExpiry less the refresh interval.
+	LeaseStoreExpiry = time.Hour
+	// IdleKeyWindow is how long a lock name's other keys (the fencing
+	// counter) outlive its last use. Fencing tokens stay increasing across
+	// the counter's expiry as long as no node's clock is behind by more than
+	// this window (see nextToken).
+	IdleKeyWindow = 24 * time.Hour
+)
+
+const (
+	leaseStoreSeconds = int64(LeaseStoreExpiry / time.Second)
+	idleKeySeconds    = int64(IdleKeyWindow / time.Second)
+)
 
 // timings are the waiting and fairness knobs. They are not options: the
 // values below are the design. Tests of this package swap them (atomically,
@@ -54,6 +75,13 @@ type timings struct {
 	// pollWithEvents is the safety-net poll when releases are announced by
 	// cluster events (an event can be lost).
 	pollWithEvents time.Duration
+	// pollHandover is how often a waiting instance without events looks
+	// while the holder's instance hands the lock between its own goroutines
+	// and so is about to give way (for handoverWatch after it last saw that
+	// happen). It costs about one KVGet per pollHandover during contention
+	// between instances, and nothing while a holder simply holds.
+	pollHandover  time.Duration
+	handoverWatch time.Duration
 	// maxErrorBackoff caps the wait after consecutive KV errors.
 	maxErrorBackoff time.Duration
 	// localBatch bounds how long an instance keeps handing the lock from one
@@ -74,15 +102,20 @@ type timings struct {
 	// expiry only bounds the life of a marker whose writer died.
 	markerTTLSeconds int64
 	markerCheckEvery time.Duration
-	// skewMargin is subtracted from a lease's lifetime when this instance
-	// judges whether it still holds it: the store judges expiry by the clock
-	// of whichever Mattermost node serves the call.
-	skewMargin time.Duration
+	// rateMargin is subtracted from a lease's lifetime when its holder
+	// judges whether it still holds it. Another instance takes the lock over
+	// only after it has seen the same lease bytes unchanged for a full TTL
+	// on its own clock (see observeHeld), so the margin only has to cover
+	// clocks running at different rates and timer slack over one TTL, not
+	// clocks set differently.
+	rateMargin time.Duration
 }
 
 var defaultTimings = timings{
 	pollWithoutEvents:  220 * time.Millisecond,
 	pollWithEvents:     2 * time.Second,
+	pollHandover:       10 * time.Millisecond,
+	handoverWatch:      300 * time.Millisecond, // localBatch + two marker checks
 	maxErrorBackoff:    5 * time.Second,
 	localBatch:         100 * time.Millisecond,
 	yieldWithEvents:    150 * time.Millisecond,
@@ -90,7 +123,7 @@ var defaultTimings = timings{
 	announceEvery:      time.Second,
 	markerTTLSeconds:   60,
 	markerCheckEvery:   100 * time.Millisecond,
-	skewMargin:         500 * time.Millisecond,
+	rateMargin:         500 * time.Millisecond,
 }
 
 var currentTimings atomic.Pointer[timings]

@@ -15,6 +15,9 @@ const (
 	eventWaiting  = "waiting"  // sender waits for the lock
 	eventReleased = "released" // the lock was released; To should take it
 	eventHolding  = "holding"  // reply to "waiting": the sender holds it and will announce the release
+	// eventNotWaiting: the sender stopped waiting without the lock (its
+	// callers gave up), so the holder must not keep giving way to it.
+	eventNotWaiting = "not_waiting"
 )
 
 // lockEvent is the payload of this package's cluster events. It is small
@@ -53,6 +56,10 @@ func HandleClusterEvent(pluginAPI MutexPluginAPI, event model.PluginClusterEvent
 		q.onRemoteWaiting(ev.From)
 	case eventReleased:
 		q.onRemoteRelease(ev)
+	case eventNotWaiting:
+		q.mu.Lock()
+		delete(q.view.remoteWaiters, ev.From)
+		q.mu.Unlock()
 	}
 	return true
 }
@@ -109,6 +116,7 @@ func (q *queue) announceWaiting(holderNonce string, now time.Time) {
 	sendEvent := q.inst.pub != nil && (holderNonce != q.view.holderNonce || now.Sub(q.view.lastAnnounce) >= tuning().announceEvery)
 	if sendEvent {
 		q.view.holderNonce, q.view.lastAnnounce = holderNonce, now
+		q.view.announced = true
 	}
 	// Once per holder: a waiter that wrote the marker and then acquired
 	// deletes it, so a later waiter must write it again for the next holder.
@@ -123,7 +131,7 @@ func (q *queue) announceWaiting(holderNonce string, now time.Time) {
 	}
 	if writeMarker {
 		// An upsert, never a failing insert.
-		_, _ = q.inst.api.KVSetWithOptions(q.wkey, []byte(q.inst.nodeNow().ID), model.PluginKVSetOptions{ExpireInSeconds: tuning().markerTTLSeconds})
+		_ = q.inst.kv.set(q.wkey, []byte(q.inst.nodeNow().ID), tuning().markerTTLSeconds)
 	}
 }
 
@@ -147,18 +155,18 @@ func (q *queue) publish(ev lockEvent) {
 // every markerCheckEvery, while this instance holds the lock and events are
 // not known to arrive. Called with q.mu held.
 func (q *queue) checkMarkerLocked(now time.Time) {
-	if q.inst.eventsSeen.Load() || q.inst.get == nil || q.view.markerReading || now.Sub(q.view.markerChecked) < tuning().markerCheckEvery {
+	if q.inst.eventsSeen.Load() || !q.inst.kv.canRead() || q.view.markerReading || now.Sub(q.view.markerChecked) < tuning().markerCheckEvery {
 		return
 	}
 	q.view.markerReading = true
 	q.view.markerChecked = now
 	go func() {
-		v, appErr := q.inst.get.KVGet(q.wkey)
+		v, err := q.inst.kv.read(q.wkey)
 		me := q.inst.nodeNow().ID
 		q.mu.Lock()
 		defer q.mu.Unlock()
 		q.view.markerReading = false
-		if appErr == nil && v != nil && string(v) != me {
+		if err == nil && v != nil && string(v) != me {
 			t := time.Now()
 			q.view.noteRemoteWaiter(string(v), t, t.Add(3*tuning().markerCheckEvery))
 		}
@@ -169,5 +177,5 @@ func (q *queue) checkMarkerLocked(now time.Time) {
 // lock, so the next holder does not give way to a waiter that is gone. It is
 // a compare-and-delete: another waiter's marker stays.
 func (q *queue) clearWaitingMarker() {
-	_, _ = q.inst.api.KVSetWithOptions(q.wkey, nil, model.PluginKVSetOptions{Atomic: true, OldValue: []byte(q.inst.nodeNow().ID)})
+	_, _ = q.inst.kv.cad(q.wkey, []byte(q.inst.nodeNow().ID))
 }

@@ -105,13 +105,13 @@ func ExampleInspectLock() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(state.Held, state.HolderName, state.FencingToken)
+	fmt.Println(state.Held, state.HolderName, state.FencingToken > 0)
 	m.Unlock()
 
 	state, _ = cluster.InspectLock(pluginAPI, "nightly-export")
 	fmt.Println(state.Held)
 	// Output:
-	// true app-1 1
+	// true app-1 true
 	// false
 }
 
@@ -166,4 +166,17 @@ func ExampleHandleClusterEvent() {
 	}
 	onPluginClusterEvent(model.PluginClusterEvent{Id: "my_event"})
 	// Output: the plugin's own event: my_event
+}
+
+// A lock guarding long work can have a longer lease: another instance takes
+// it over only after seeing it unrefreshed for the whole TTL.
+func ExampleNewMutexWithConfig() {
+	pluginAPI := newPluginAPI()
+
+	m := cluster.NewMutexWithConfig(pluginAPI, "reindex", cluster.MutexConfig{TTL: time.Minute})
+	m.Lock()
+	lease, _ := m.Lease()
+	fmt.Println(lease.ExpiresAt.Sub(lease.AcquiredAt))
+	m.Unlock()
+	// Output: 1m0s
 }

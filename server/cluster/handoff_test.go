@@ -14,7 +14,7 @@ func TestLocalHandoffIsFIFOAndDoesNotPoll(t *testing.T) {
 	s, ins := newCluster(1, false)
 	first := NewMutex(ins[0], "fifo")
 	first.Lock()
-	q := first.q
+	q := first.inst.existingQueue("fifo")
 
 	const n = 6
 	var mu sync.Mutex
@@ -71,9 +71,10 @@ func TestLocalHandoffGivesEachHolderANewTokenAndLease(t *testing.T) {
 	done := make(chan struct{})
 	go func() { b.Lock(); close(done) }()
 	eventually(t, 5*time.Second, "b queued", func() bool {
-		a.q.mu.Lock()
-		defer a.q.mu.Unlock()
-		return a.q.waiters.Len() == 1
+		q := a.inst.existingQueue("tok")
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		return q.waiters.Len() == 1
 	})
 	a.Unlock()
 	<-done
@@ -138,6 +139,7 @@ func TestNarrowAPIStillExcludes(t *testing.T) {
 // Four goroutines on each of two instances, short critical sections: every
 // goroutine keeps getting the lock, nobody is ever inside with anybody else.
 func TestFairnessAcrossInstances(t *testing.T) {
+	slowTest(t)
 	for _, events := range []bool{true, false} {
 		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) {
 			s, ins := newCluster(2, events)

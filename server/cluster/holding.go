@@ -2,10 +2,9 @@ package cluster
 
 import (
 	"bytes"
+	"errors"
 	"sync"
 	"time"
-
-	"github.com/mattermost/mattermost-server/v5/model"
 )
 
 // holding is one lease held by this instance: the exact bytes stored for
@@ -56,13 +55,14 @@ func newHolding(q *queue, cfg MutexConfig, rec record, stored []byte, sentAt tim
 	return h
 }
 
-// margin is how much earlier than the store this instance gives up a lease
-// it could not refresh: the clock skew allowance, at most a quarter TTL.
+// margin is how much earlier than a waiting instance may take the lease
+// over its holder gives it up: the allowance for clock rates and timer
+// slack, at most a quarter TTL.
 func margin(cfg MutexConfig) time.Duration {
-	if m := cfg.TTL / 4; m < tuning().skewMargin {
+	if m := cfg.TTL / 4; m < tuning().rateMargin {
 		return m
 	}
-	return tuning().skewMargin
+	return tuning().rateMargin
 }
 
 func (h *holding) scheduleLocked(d time.Duration) {
@@ -128,10 +128,13 @@ func (h *holding) ended() {
 	}
 }
 
+// isLost is the synchronous "still mine?" check: the deadline timer may not
+// have fired yet after a process pause, so it compares the clock with
+// validUntil itself.
 func (h *holding) isLost() bool {
 	h.state.Lock()
 	defer h.state.Unlock()
-	return h.lostClosed
+	return h.lostClosed || !time.Now().Before(h.validUntil)
 }
 
 func (h *holding) fence() uint64 {
@@ -158,16 +161,18 @@ func (h *holding) record() record {
 func (h *holding) casLocked(next []byte, expireInSeconds int64) (bool, error) {
 	olds := h.candidatesLocked()
 	for _, old := range olds {
-		ok, appErr := h.q.inst.api.KVSetWithOptions(h.q.key, next, model.PluginKVSetOptions{
-			Atomic:          true,
-			OldValue:        old,
-			ExpireInSeconds: expireInSeconds,
-		})
-		if appErr != nil {
+		var ok bool
+		var err error
+		if next == nil {
+			ok, err = h.q.inst.kv.cad(h.q.key, old)
+		} else {
+			ok, err = h.q.inst.kv.cas(h.q.key, old, next, expireInSeconds)
+		}
+		if err != nil {
 			if next != nil {
 				h.inDoubt = append(h.inDoubt, next)
 			}
-			return false, appErr
+			return false, err
 		}
 		if ok {
 			h.stored, h.inDoubt = next, nil
@@ -184,8 +189,8 @@ func (h *holding) candidatesLocked() [][]byte {
 	if len(h.inDoubt) == 0 {
 		return [][]byte{h.stored}
 	}
-	if h.q.inst.get != nil {
-		if cur, appErr := h.q.inst.get.KVGet(h.q.key); appErr == nil {
+	if h.q.inst.kv.canRead() {
+		if cur, err := h.q.inst.kv.read(h.q.key); err == nil {
 			for _, c := range append([][]byte{h.stored}, h.inDoubt...) {
 				if bytes.Equal(c, cur) {
 					return [][]byte{c}
@@ -207,9 +212,10 @@ func (h *holding) refreshNow() {
 	}
 	rec := h.record()
 	rec.ExpiresAt = time.Now().Add(h.cfg.TTL)
+	rec.Seq++ // new bytes: waiters see the holder is alive
 	next := rec.encode()
 	sent := time.Now()
-	ok, err := h.casLocked(next, h.cfg.expireInSeconds())
+	ok, err := h.casLocked(next, leaseStoreSeconds)
 	switch {
 	case err != nil:
 		h.q.inst.api.LogError("cluster: failed to refresh lock lease, will retry", "lock", h.q.name, "err", err.Error())
@@ -253,19 +259,20 @@ func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
 		Node:       h.q.inst.nodeNow(),
 		AcquiredAt: now,
 		ExpiresAt:  now.Add(cfg.TTL),
+		TTLMillis:  cfg.TTL.Milliseconds(),
 	}
 	var counter chan fenceResult
 	if prev.Fence > 0 {
-		rec.Fence = prev.Fence + 1
+		rec.Fence = nextToken(prev.Fence)
 		counter = make(chan fenceResult, 1)
 		from, to := prev.Fence, rec.Fence
 		go func() {
-			ok, err := h.q.advanceCounter(from, to)
+			ok, err := advanceCounter(h.q.inst.kv, h.q.fkey, from, to)
 			counter <- fenceResult{ok, err}
 		}()
 	}
 	value := rec.encode()
-	ok, err := h.casLocked(value, cfg.expireInSeconds())
+	ok, err := h.casLocked(value, leaseStoreSeconds)
 	var fr fenceResult
 	if counter != nil {
 		fr = <-counter
@@ -297,10 +304,13 @@ type fenceResult struct {
 }
 
 // confirmFence is the slow path of the fencing token: claim a token from the
-// counter, then rewrite the lease to carry it. If the counter cannot be read
-// (no KVGet, errors) the lease carries token 0: "unfenced".
+// counter, then rewrite the lease to carry it. KV errors are retried while
+// the lease lasts (a token is worth a few round trips: an unfenced holder
+// cannot protect its writes). If the counter cannot be read at all (no
+// KVGet, a corrupt counter, the lease's deadline near) the lease carries
+// token 0: "unfenced".
 func (h *holding) confirmFence() {
-	token, err := h.q.claimToken()
+	token, err := h.claimToken()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err != nil {
@@ -310,26 +320,95 @@ func (h *holding) confirmFence() {
 		token = 0
 	}
 	rec := h.record()
-	if token == rec.Fence || h.done || h.gone {
+	if token == rec.Fence {
 		return
 	}
 	rec.Fence = token
 	next := rec.encode()
-	sent := time.Now()
-	ok, casErr := h.casLocked(next, h.cfg.expireInSeconds())
-	switch {
-	case casErr != nil:
-		// The store may still show the guessed token; report none, the only
-		// value certain not to overstate it.
-		h.state.Lock()
-		h.rec.Fence = 0
-		h.state.Unlock()
-	case !ok:
-		h.gone = true
-		h.markLost("lease gone while taking a fencing token")
-	default:
-		h.confirmed(rec, sent)
+	for failures := 0; !h.done && !h.gone; failures++ {
+		sent := time.Now()
+		ok, casErr := h.casLocked(next, leaseStoreSeconds)
+		switch {
+		case casErr == nil && ok:
+			h.confirmed(rec, sent)
+			return
+		case casErr == nil:
+			h.gone = true
+			h.markLost("lease gone while taking a fencing token")
+			return
+		}
+		if failures >= maxTokenTries || !h.hasTimeFor(backoff(failures+1)) {
+			// The store may still show the guessed token; report none,
+			// the only value certain not to overstate it.
+			h.state.Lock()
+			h.rec.Fence = 0
+			h.state.Unlock()
+			return
+		}
+		time.Sleep(backoff(failures + 1))
 	}
+}
+
+// maxTokenTries bounds the KV calls spent on one token; with independent
+// failures of probability p, all of them fail with p^maxTokenTries.
+const maxTokenTries = 8
+
+// hasTimeFor reports whether the lease stays valid for d more (and a
+// margin), so a retry can still finish before it lapses.
+func (h *holding) hasTimeFor(d time.Duration) bool {
+	h.state.Lock()
+	defer h.state.Unlock()
+	return !h.lostClosed && time.Until(h.validUntil) > d+margin(h.cfg)
+}
+
+// claimToken takes the next token by reading the counter and advancing it,
+// retrying when another instance advances it in between or a KV call fails,
+// for as long as the lease leaves time.
+func (h *holding) claimToken() (uint64, error) {
+	q := h.q
+	if !q.inst.kv.canRead() {
+		return 0, errNoKVGet
+	}
+	var lastErr error
+	for try := 1; try <= maxTokenTries; try++ {
+		if try > 1 {
+			d := backoff(try)
+			if lastErr == nil {
+				d = 0 // lost a race: try again at once
+			}
+			if !h.hasTimeFor(d) {
+				break
+			}
+			time.Sleep(d)
+		}
+		c, err := readCounter(q.inst.kv, q.fkey)
+		if err == errCorruptCounter {
+			return 0, err
+		}
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		next := nextToken(c)
+		ok, err := advanceCounter(q.inst.kv, q.fkey, c, next)
+		if err != nil {
+			// It may have happened: the next read shows it, and the token
+			// after it is ours to take.
+			lastErr = err
+			continue
+		}
+		lastErr = nil
+		if ok {
+			q.mu.Lock()
+			q.view.setFence(next)
+			q.mu.Unlock()
+			return next, nil
+		}
+	}
+	if lastErr == nil {
+		lastErr = errors.New("fencing counter kept moving")
+	}
+	return 0, lastErr
 }
 
 // release deletes the lease by compare-and-delete against the exact stored

@@ -2,14 +2,13 @@ package cluster
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand"
 	"runtime/debug"
 	"sync"
 	"time"
-
-	"github.com/mattermost/mattermost-server/v5/model"
 )
 
 // JobConfig defines the configuration of a scheduled job.
@@ -50,6 +49,7 @@ type Job struct {
 	key      string
 	config   JobConfig
 	callback func(ctx context.Context) error
+	wait     NextWaitInterval // nil: every config.Interval (see job_wait.go)
 	mutex    *Mutex
 
 	ctx       context.Context
@@ -85,8 +85,15 @@ func ScheduleContext(pluginAPI JobPluginAPI, key string, config JobConfig, callb
 	if callback == nil {
 		return nil, errors.New("cluster: job callback must not be nil")
 	}
+	return startJob(pluginAPI, key, config, nil, callback), nil
+}
+
+// startJob starts a validated job; wait, when not nil, replaces the
+// Interval schedule.
+func startJob(pluginAPI JobPluginAPI, key string, config JobConfig, wait NextWaitInterval, callback func(ctx context.Context) error) *Job {
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &Job{
+		wait:     wait,
 		api:      pluginAPI,
 		key:      key,
 		config:   config,
@@ -98,11 +105,8 @@ func ScheduleContext(pluginAPI JobPluginAPI, key string, config JobConfig, callb
 		nudge:    make(chan struct{}, 1),
 	}
 	go j.loop()
-	return j, nil
+	return j
 }
-
-// Name returns the job's key.
-func (j *Job) Name() string { return j.key }
 
 // Close stops the job on this instance and waits for a running callback to
 // return (its context is cancelled). Other instances keep the schedule.
@@ -121,8 +125,8 @@ func (j *Job) RunNow() error {
 	if j.ctx.Err() != nil {
 		return errors.New("cluster: job is closed")
 	}
-	if _, appErr := j.api.KVSetWithOptions(runNowKey(j.key), []byte(randomID(8)), model.PluginKVSetOptions{}); appErr != nil {
-		return appErr
+	if err := j.kv().set(runNowKey(j.key), []byte(randomID(8)), 0); err != nil {
+		return err
 	}
 	select {
 	case j.nudge <- struct{}{}:
@@ -132,6 +136,8 @@ func (j *Job) RunNow() error {
 }
 
 func runNowKey(key string) string { return kvKey("crnow_", key) }
+
+func (j *Job) kv() kv { return j.mutex.inst.kv }
 
 // loop waits until the job is due (or nudged), then checks and runs it
 // under the job lock.
@@ -205,50 +211,93 @@ func (j *Job) waitUntilDue(due time.Time) bool {
 // checkAndRun takes the job lock, records a lost run if it finds one, runs
 // the callback if the job is due or a run was requested, and returns when
 // the job is next due.
+//
+// Holding the lock is not enough to decide a start: the record may have
+// been read from a replica that lags behind the last run's writes, and this
+// instance may stall past its lease while it writes. So every write of the
+// record is a compare-and-set against the exact bytes read, and a failed
+// compare means "read again", never "run".
 func (j *Job) checkAndRun() (time.Time, error) {
 	if err := j.mutex.LockWithContext(j.ctx); err != nil {
 		return time.Time{}, nil // closing
 	}
 	defer j.mutex.Unlock()
 
-	rec, err := readJobRecord(j.api, j.key)
-	if err == errCorruptJobRecord {
-		j.api.LogError("cluster: job metadata unreadable; treating the job as never run", "job", j.key)
-	} else if err != nil {
-		return time.Time{}, err
-	}
-	request, appErr := j.api.KVGet(runNowKey(j.key))
-	if appErr != nil {
-		return time.Time{}, appErr
-	}
-
-	if rec.Running {
-		// We hold the lock, so the run it names is not running anywhere any
-		// more: its instance died or lost the lease before finishing.
-		rec.Running = false
-		rec.Runs++
-		rec.LastNode = rec.RunningOn
-		rec.LastError = fmt.Sprintf("run on %s started %s was lost: its lease lapsed before it finished",
-			nodeLabel(rec.RunningOn), rec.LastStarted.Format(time.RFC3339))
-		rec.RunningOn = Node{}
-		if err := writeJobRecord(j.api, j.key, rec); err != nil {
+	for failures := 0; ; failures++ {
+		if failures > 0 && !j.pause(backoff(failures)) {
+			return time.Time{}, nil // closing, or the lease is gone: start over
+		}
+		raw, rec, err := readJobRecord(j.kv(), j.key)
+		if err == errCorruptJobRecord {
+			j.api.LogError("cluster: job metadata unreadable; treating the job as never run", "job", j.key)
+		} else if err != nil {
 			return time.Time{}, err
 		}
-	}
-
-	due := rec.dueAt(j.config.Interval)
-	if request == nil && time.Now().Before(due) {
-		// Woken early on purpose (see loop): when the job is due within the
-		// lead, keep the lock and start on time; otherwise sleep unlocked.
-		if time.Until(due) > j.prepareLead(false) || !j.waitUntilDue(due) {
-			return due, nil
+		request, err := j.kv().read(runNowKey(j.key))
+		if err != nil {
+			return time.Time{}, err
 		}
+
+		if rec.Running {
+			// We hold the lock, so the run it names is not running anywhere
+			// any more: its instance died or lost the lease before finishing.
+			rec.Running = false
+			rec.Runs++
+			rec.LastNode = rec.RunningOn
+			rec.LastError = fmt.Sprintf("run on %s started %s was lost: its lease lapsed before it finished",
+				nodeLabel(rec.RunningOn), rec.LastStarted.Format(time.RFC3339))
+			rec.RunningOn = Node{}
+			if _, ok, err := j.writeRecord(raw, rec); err != nil || !ok {
+				if err != nil {
+					return time.Time{}, err
+				}
+				continue
+			}
+			continue // read what we wrote, as anyone would
+		}
+
+		due := j.dueAt(rec)
+		if request == nil && time.Now().Before(due) {
+			// Woken early on purpose (see loop): when the job is due within
+			// the lead, keep the lock and start on time; otherwise sleep
+			// unlocked.
+			if time.Until(due) > j.prepareLead(false) || !j.waitUntilDue(due) {
+				return due, nil
+			}
+		}
+		started, ok, err := j.run(raw, &rec, request)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if !started && ok {
+			continue // the record changed under us: look again
+		}
+		return j.dueAt(rec), nil
 	}
-	if err := j.run(&rec, request); err != nil {
-		return time.Time{}, err
-	}
-	return rec.dueAt(j.config.Interval), nil
 }
+
+// pause waits d, unless the job closes or the lease is lost.
+func (j *Job) pause(d time.Duration) bool { return pauseHeld(j.ctx, j.mutex, d) }
+
+// writeRecord stores rec by compare-and-set from old (the exact bytes read;
+// nil: no record). A write whose reply was an error may have happened, so
+// it reads the record back, and retries while the lease lasts: it returns
+// the bytes now stored and ok when they are rec's, !ok when the record holds
+// something else (someone else wrote: look again).
+func (j *Job) writeRecord(old []byte, rec jobRecord) ([]byte, bool, error) {
+	value, err := json.Marshal(rec)
+	if err != nil {
+		return nil, false, err
+	}
+	ok, err := casHeld(j.ctx, j.mutex, j.kv(), jobMetaKey(j.key), old, value, 0)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return value, true, nil
+}
+
+// maxRecordTries bounds the attempts at one record write.
+const maxRecordTries = 8
 
 func nodeLabel(n Node) string {
 	if n.Name != "" && n.ID != "" {
@@ -261,22 +310,31 @@ func nodeLabel(n Node) string {
 }
 
 // run records the start, runs the callback and records the outcome. The
-// start is stored before the callback runs: if it cannot be stored the job
-// does not run, since another instance could not know it ran.
-func (j *Job) run(rec *jobRecord, request []byte) error {
-	node := instanceFor(j.api).nodeNow()
+// start is stored, by compare-and-set from raw, before the callback runs:
+// if it cannot be stored the job does not run, since another instance could
+// not know it ran. started reports whether the callback ran; ok=false with
+// no error means the lease was lost before it could start.
+func (j *Job) run(raw []byte, rec *jobRecord, request []byte) (started, ok bool, err error) {
+	node := j.mutex.inst.nodeNow()
 	start := time.Now()
 	rec.Running, rec.RunningOn = true, node
 	rec.LastStarted = start
+	rec.RunID = randomID(8)
 	rec.Interval = j.config.Interval
 	rec.NextRun = start.Add(j.config.Interval)
-	if err := writeJobRecord(j.api, j.key, *rec); err != nil {
-		return err
+	stored, ok, err := j.writeRecord(raw, *rec)
+	if err != nil || !ok {
+		return false, err == nil, err
+	}
+	if j.mutex.lostNow() {
+		// The start is recorded but the lock may be someone else's now: do
+		// not run. The next holder records this run as lost.
+		return false, false, nil
 	}
 	if request != nil {
 		// Compare-and-delete: a request made during the run stays for the
 		// next one.
-		_, _ = j.api.KVSetWithOptions(runNowKey(j.key), nil, model.PluginKVSetOptions{Atomic: true, OldValue: request})
+		_, _ = j.kv().cad(runNowKey(j.key), request)
 	}
 
 	// The record is stored; the callback starts now. The next run is due
@@ -290,16 +348,13 @@ func (j *Job) run(rec *jobRecord, request []byte) error {
 	j.notify("OnRunStarted", j.config.OnRunStarted, r)
 	runErr := j.invoke()
 	r.Duration = time.Since(start)
-	lost := false
-	select {
-	case <-j.mutex.Lost():
-		lost = true
+	lost := j.mutex.lostNow()
+	if lost {
 		if runErr == "" {
 			runErr = "lease lost during the run"
 		} else {
 			runErr = "lease lost during the run: " + runErr
 		}
-	default:
 	}
 	r.Err = runErr
 	if runErr != "" {
@@ -309,17 +364,20 @@ func (j *Job) run(rec *jobRecord, request []byte) error {
 	if lost {
 		// Another instance may hold the lock and write the record now; the
 		// instance that next takes the lock records this run as lost.
-		return nil
+		return true, true, nil
 	}
 	rec.Running, rec.RunningOn = false, Node{}
 	rec.CallbackStarted = callbackStart
-	rec.NextRun = rec.dueAt(j.config.Interval)
+	rec.NextRun = j.dueAt(*rec)
 	rec.LastFinished = time.Now()
 	rec.LastNode = node
 	rec.LastDuration = r.Duration
 	rec.LastError = runErr
 	rec.Runs++
-	return writeJobRecord(j.api, j.key, *rec)
+	// Retried while the lease lasts (writeRecord), so a run that finished
+	// while the lease was held is recorded as finished, not lost.
+	_, _, err = j.writeRecord(stored, *rec)
+	return true, true, err
 }
 
 // invoke runs the callback with a context cancelled when the lease is lost

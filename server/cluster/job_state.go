@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
-
-	"github.com/mattermost/mattermost-server/v5/model"
 )
 
 // Run is one execution of a job's callback.
@@ -46,17 +44,26 @@ type jobRecord struct {
 	RunningOn    Node          `json:"running_on"`
 	Interval     time.Duration `json:"interval_ns"`
 	NextRun      time.Time     `json:"next_run"`
+	// RunID makes every start record's bytes unique, so a start write
+	// whose reply was an error can be recognised when read back.
+	RunID string `json:"run_id,omitempty"`
 	// CallbackStarted is when the last finished run's callback began, a
 	// record write after LastStarted: the next run is due an Interval after
 	// it, so that write's latency never brings two callbacks closer.
 	CallbackStarted time.Time `json:"callback_started,omitempty"`
 }
 
-// dueAt is when the run after the recorded one is due.
+// dueAt is when the run after the recorded one is due. A record written by
+// the widely used implementation has only LastFinished, and it schedules
+// the next run an Interval after that: so do we, or a rolling upgrade would
+// run the job twice within an Interval.
 func (r jobRecord) dueAt(interval time.Duration) time.Time {
 	from := r.LastStarted
 	if r.CallbackStarted.After(from) {
 		from = r.CallbackStarted
+	}
+	if from.IsZero() {
+		from = r.LastFinished
 	}
 	return from.Add(interval)
 }
@@ -77,19 +84,18 @@ func (r jobRecord) state(name string) JobState {
 	}
 }
 
-func readJobRecord(api JobPluginAPI, key string) (jobRecord, error) {
+// readJobRecord reads a job's record and the exact bytes it was read from,
+// against which the next write compares.
+func readJobRecord(s kv, key string) ([]byte, jobRecord, error) {
 	var r jobRecord
-	b, appErr := api.KVGet(jobMetaKey(key))
-	if appErr != nil {
-		return r, appErr
-	}
-	if b == nil {
-		return r, nil
+	b, err := s.read(jobMetaKey(key))
+	if err != nil || b == nil {
+		return nil, r, err
 	}
 	if err := json.Unmarshal(b, &r); err != nil {
-		return jobRecord{}, errCorruptJobRecord
+		return b, jobRecord{}, errCorruptJobRecord
 	}
-	return r, nil
+	return b, r, nil
 }
 
 // errCorruptJobRecord: the job's metadata key holds something that is not
@@ -97,26 +103,13 @@ func readJobRecord(api JobPluginAPI, key string) (jobRecord, error) {
 // than stop for good.
 var errCorruptJobRecord = errors.New("cluster: unreadable job metadata")
 
-// writeJobRecord stores r. Only the holder of the job's lock writes, so a
-// plain set is enough.
-func writeJobRecord(api JobPluginAPI, key string, r jobRecord) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	if _, appErr := api.KVSetWithOptions(jobMetaKey(key), b, model.PluginKVSetOptions{}); appErr != nil {
-		return appErr
-	}
-	return nil
-}
-
 // InspectJob reads a job's persisted metadata from the store (one KVGet). A
 // job that never ran has a zero state apart from Name.
 func InspectJob(pluginAPI JobPluginAPI, name string) (JobState, error) {
 	if name == "" {
 		return JobState{}, errors.New("cluster: job name must not be empty")
 	}
-	r, err := readJobRecord(pluginAPI, name)
+	_, r, err := readJobRecord(newKV(pluginAPI), name)
 	if err != nil {
 		return JobState{Name: name}, err
 	}

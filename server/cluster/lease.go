@@ -30,7 +30,10 @@ type Lease struct {
 // record is the stored form of a lease. The nonce makes every acquisition's
 // bytes unique, which is what lets refresh and release be compare-and-set
 // against the exact stored value: a stale holder's bytes can never match
-// another holder's.
+// another holder's. Seq grows with every refresh, so the bytes also change
+// at every refresh: another instance that sees the same bytes for a whole
+// TTL (TTLMillis, the holder's) knows, by its own clock alone, that the
+// holder stopped refreshing.
 type record struct {
 	Nonce      string    `json:"nonce"`
 	Name       string    `json:"name"`
@@ -38,7 +41,14 @@ type record struct {
 	AcquiredAt time.Time `json:"acquired_at"`
 	ExpiresAt  time.Time `json:"expires_at"`
 	Fence      uint64    `json:"fence"`
+	Seq        uint64    `json:"seq,omitempty"`
+	TTLMillis  int64     `json:"ttl_ms,omitempty"`
 }
+
+// ttl is the holder's lease TTL, zero when the record does not say (a lease
+// written by an earlier version of this package): such a lease is never
+// taken over by observation, only after the store expires it.
+func (r record) ttl() time.Duration { return time.Duration(r.TTLMillis) * time.Millisecond }
 
 // errLegacyValue marks the value the widely used implementation stores
 // ([]byte{1}): a lock held by an older version of the plugin, anonymously.

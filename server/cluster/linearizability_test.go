@@ -107,6 +107,7 @@ var lockModel = porcupine.Model{
 // linearizability against the model above. The default TTL means no refresh
 // happens; TestLinearizabilityWithRefreshes covers those.
 func TestLinearizability(t *testing.T) {
+	slowTest(t)
 	checkLinearizable(t, linearizabilityRun{name: "lin", duration: 2500 * time.Millisecond, lapseEvery: 25 * time.Millisecond,
 		minAcquisitions: 40})
 }
@@ -116,6 +117,7 @@ func TestLinearizability(t *testing.T) {
 // lapses on its own). A holder's lease counts as valid until the deadline it
 // was told it is lost at; after that another holder is allowed.
 func TestLinearizabilityWithRefreshes(t *testing.T) {
+	slowTest(t)
 	checkLinearizable(t, linearizabilityRun{name: "linr", duration: 5 * time.Second, ttl: time.Second, partitions: true,
 		lapseEvery: 400 * time.Millisecond, minAcquisitions: 10})
 }
@@ -128,6 +130,9 @@ type linearizabilityRun struct {
 	lapseEvery time.Duration // mean time between injected lapses
 	// minAcquisitions: fewer makes the history too thin to mean anything.
 	minAcquisitions int
+	// setup, when set, changes the cluster before the run (replicas,
+	// events, clocks).
+	setup func(s *kvtest.Store, ins []*kvtest.Instance)
 }
 
 func checkLinearizable(t *testing.T, run linearizabilityRun) {
@@ -155,6 +160,9 @@ func checkLinearizable(t *testing.T, run linearizabilityRun) {
 		}
 		in.SetLatency(time.Duration(rnd(2000)) * time.Microsecond)
 		SetNode(in, Node{ID: in.ID, Name: in.ID})
+	}
+	if run.setup != nil {
+		run.setup(s, ins)
 	}
 	key := lockKey(run.name)
 	s.SetFault(func(c kvtest.Call) kvtest.Outcome {

@@ -19,8 +19,9 @@ import (
 //
 // A Mutex must not be copied after first use.
 type Mutex struct {
-	q   *queue
-	cfg MutexConfig
+	inst *instance
+	name string
+	cfg  MutexConfig
 
 	mu   sync.Mutex
 	held *holding
@@ -40,7 +41,7 @@ func NewMutexWithConfig(pluginAPI MutexPluginAPI, name string, config MutexConfi
 	if name == "" {
 		panic("cluster: mutex name must not be empty")
 	}
-	return &Mutex{q: instanceFor(pluginAPI).queue(name), cfg: config.withDefaults()}
+	return &Mutex{inst: instanceFor(pluginAPI), name: name, cfg: config.withDefaults()}
 }
 
 // Lock locks m. If the mutex is locked by any plugin instance, this one
@@ -53,8 +54,10 @@ func (m *Mutex) Lock() {
 // LockWithContext locks m unless ctx ends first. The mutex is locked only
 // if it returns nil; otherwise it returns ctx.Err().
 func (m *Mutex) LockWithContext(ctx context.Context) error {
-	h, err := m.q.lock(ctx, m.cfg)
+	q := m.inst.use(m.name)
+	h, err := q.lock(ctx, m.cfg)
 	if err != nil {
+		m.inst.put(q)
 		return err
 	}
 	m.set(h)
@@ -66,8 +69,10 @@ func (m *Mutex) LockWithContext(ctx context.Context) error {
 // the local queue would break its FIFO order). A non-nil error is a KV
 // error; the mutex is then not locked, and nothing is left in the store.
 func (m *Mutex) TryLock() (bool, error) {
-	h, err := m.q.tryLock(m.cfg)
+	q := m.inst.use(m.name)
+	h, err := q.tryLock(m.cfg)
 	if h == nil {
+		m.inst.put(q)
 		return false, err
 	}
 	m.set(h)
@@ -96,7 +101,8 @@ func (m *Mutex) Unlock() {
 	if h == nil {
 		panic("cluster: unlock of unlocked mutex")
 	}
-	m.q.unlock(h)
+	h.q.unlock(h)
+	m.inst.put(h.q)
 }
 
 // Lost returns a channel that is closed when the lease m currently holds is
@@ -128,3 +134,13 @@ var closedChan = func() chan struct{} {
 	close(c)
 	return c
 }()
+
+// lostNow is the synchronous form of Lost: true when m holds no lease, or
+// the lease it holds is lost or past its deadline by this instance's clock
+// (which a timer may not have noticed yet after a pause).
+func (m *Mutex) lostNow() bool {
+	m.mu.Lock()
+	h := m.held
+	m.mu.Unlock()
+	return h == nil || h.isLost()
+}

@@ -11,6 +11,13 @@ import (
 // here, who waits here (FIFO), and what this instance has learnt about the
 // lock in the store. At most one goroutine (the acquire loop) talks to the
 // store on behalf of the waiters, so N local waiters cost what one does.
+//
+// A queue lives while a Lock, TryLock or hold of its name is in progress
+// (refs, guarded by the instance's mutex) and is dropped when idle, so a
+// plugin that locks a million names keeps only the ones in use.
+//
+// Lock order: instance.mu, then queue.mu, then holding.mu, then
+// holding.state. Nothing holds queue.mu across a KV call.
 type queue struct {
 	inst *instance
 	name string
@@ -27,6 +34,8 @@ type queue struct {
 	acquiring bool      // the acquire loop is running
 
 	view clusterView // what this instance knows of the lock in the store
+
+	refs int // guarded by inst.mu: calls and holds using this queue
 }
 
 // waiter is one goroutine blocked in Lock.
@@ -34,6 +43,18 @@ type waiter struct {
 	cfg   MutexConfig
 	ready chan *holding // receives the lease handed to this waiter
 	elem  *list.Element // nil once handed the lease (or removed)
+	gone  bool          // its context ended: a lease handed to it is unlocked at once
+}
+
+// deliverLocked hands h to w unless w has given up; the caller unlocks h
+// then. Called with q.mu held, as is every change of w.gone.
+func (q *queue) deliverLocked(w *waiter, h *holding) bool {
+	if w.gone {
+		return false
+	}
+	q.held = h
+	w.ready <- h
+	return true
 }
 
 func newQueue(in *instance, name string) *queue {
@@ -61,6 +82,8 @@ func (q *queue) nudge() {
 }
 
 // lock blocks until this goroutine holds the lock cluster-wide or ctx ends.
+// It returns as soon as ctx ends, even while a local handoff to it is in
+// flight: the lease, if it arrives, is then passed on at once.
 func (q *queue) lock(ctx context.Context, cfg MutexConfig) (*holding, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -77,16 +100,19 @@ func (q *queue) lock(ctx context.Context, cfg MutexConfig) (*holding, error) {
 	case <-ctx.Done():
 	}
 	q.mu.Lock()
+	defer q.mu.Unlock()
+	select {
+	case h := <-w.ready:
+		return h, nil // it arrived as ctx ended: it is ours
+	default:
+	}
+	w.gone = true
 	if w.elem != nil {
 		q.waiters.Remove(w.elem)
 		w.elem = nil
-		q.mu.Unlock()
 		q.nudge() // the loop may have nobody left to acquire for
-		return nil, ctx.Err()
 	}
-	q.mu.Unlock()
-	// The lease was being handed to us as ctx ended; it is ours now.
-	return <-w.ready, nil
+	return nil, ctx.Err()
 }
 
 // startAcquiringLocked starts the acquire loop when there are waiters, the
@@ -110,7 +136,7 @@ func (q *queue) tryLock(cfg MutexConfig) (*holding, error) {
 	q.acquiring = true
 	q.mu.Unlock()
 
-	h, _, err := q.attempt(cfg)
+	h, _, err := q.attempt(cfg, false)
 	if err != nil {
 		q.dropPending()
 	}
@@ -135,12 +161,9 @@ func (q *queue) acquireLoop() {
 		front := q.waiters.Front()
 		if front == nil {
 			q.acquiring = false
-			clearMarker := q.view.markerFor != ""
-			q.view.markerFor = ""
 			q.mu.Unlock()
-			if clearMarker {
-				q.clearWaitingMarker()
-			}
+			q.gaveUp()
+			q.inst.dropIfIdle(q)
 			return
 		}
 		cfg := front.Value.(*waiter).cfg
@@ -152,7 +175,7 @@ func (q *queue) acquireLoop() {
 			continue
 		}
 
-		h, retry, err := q.attempt(cfg)
+		h, retry, err := q.attempt(cfg, true)
 		if err != nil {
 			failures++
 			q.inst.api.LogError("cluster: failed to acquire lock", "lock", q.name, "err", err.Error())
@@ -168,23 +191,42 @@ func (q *queue) acquireLoop() {
 				q.acquiring = false
 				q.mu.Unlock()
 				h.release()
+				q.gaveUp()
+				q.inst.dropIfIdle(q)
 				return
 			}
 			w := q.waiters.Remove(front).(*waiter)
 			w.elem = nil
-			q.held = h
 			q.acquiring = false
 			q.view.batchStart = time.Now()
 			clearMarker := q.view.markerFor != ""
-			q.view.markerFor = ""
+			q.view.markerFor, q.view.announced = "", false
+			q.deliverLocked(w, h) // w is in the list, so it has not given up
 			q.mu.Unlock()
-			w.ready <- h
 			if clearMarker {
 				q.clearWaitingMarker()
 			}
 			return
 		}
 		q.sleep(retry)
+	}
+}
+
+// gaveUp undoes what waiting left behind once nobody waits here any more
+// without having got the lock: a lease insert whose outcome is unknown, the
+// waiting marker, and the holder's belief that this instance waits.
+func (q *queue) gaveUp() {
+	q.dropPending()
+	q.mu.Lock()
+	clearMarker := q.view.markerFor != ""
+	announced := q.view.announced
+	q.view.markerFor, q.view.announced = "", false
+	q.mu.Unlock()
+	if clearMarker {
+		q.clearWaitingMarker()
+	}
+	if announced {
+		q.publish(lockEvent{Kind: eventNotWaiting})
 	}
 }
 
@@ -215,6 +257,14 @@ func (q *queue) sleep(d time.Duration) {
 // unlock ends h's hold: it hands the lease to the next local waiter when
 // that is fair, and otherwise releases it in the store.
 func (q *queue) unlock(h *holding) {
+	for h != nil {
+		h = q.unlockOnce(h)
+	}
+}
+
+// unlockOnce is one step of unlock. It returns a holding to unlock next when
+// the lease was handed to a waiter that gave up meanwhile.
+func (q *queue) unlockOnce(h *holding) *holding {
 	q.mu.Lock()
 	front := q.waiters.Front()
 	if front != nil && !h.isLost() && q.mayKeepLocked(time.Now()) {
@@ -223,28 +273,33 @@ func (q *queue) unlock(h *holding) {
 		q.mu.Unlock()
 
 		next, confirmed := h.handoff(w.cfg)
-		if next != nil && !confirmed && (q.inst.get != nil || next.fence() > 0) {
+		if next != nil && !confirmed && (q.inst.kv.canRead() || next.fence() > 0) {
 			next.confirmFence()
 		}
 		if next != nil && next.isLost() {
 			next.release()
 			next = nil
 		}
+		q.mu.Lock()
 		if next != nil {
-			q.mu.Lock()
 			if confirmed {
 				q.view.setFence(next.fence())
 			}
+			if q.deliverLocked(w, next) {
+				q.mu.Unlock()
+				return nil
+			}
+			// Its context ended during the handoff: pass the lease on.
 			q.held = next
 			q.mu.Unlock()
-			w.ready <- next
-			return
+			return next
 		}
 		// The lease was lost (or its state is in doubt): the waiter goes back
 		// to the head of the queue and acquires through the store.
-		q.mu.Lock()
-		w.elem = q.waiters.PushFront(w)
-		front = w.elem
+		if !w.gone {
+			w.elem = q.waiters.PushFront(w)
+		}
+		front = q.waiters.Front()
 	}
 
 	fair := front != nil && q.view.remoteWaitingLocked(time.Now())
@@ -260,6 +315,7 @@ func (q *queue) unlock(h *holding) {
 	q.mu.Lock()
 	q.startAcquiringLocked()
 	q.mu.Unlock()
+	return nil
 }
 
 // mayKeepLocked reports whether the lock may pass to another local goroutine

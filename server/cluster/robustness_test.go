@@ -152,6 +152,7 @@ func TestCorruptJobMetadataIsOverwrittenNotFatal(t *testing.T) {
 // its lease is lost, waiters back off and keep waiting, and after the store
 // comes back the lock is taken again; nobody gives up for good.
 func TestStoreOutage(t *testing.T) {
+	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(2, true)
 	holder := NewMutexWithConfig(ins[0], "outage", MutexConfig{TTL: time.Second})
 	holder.Lock()

@@ -8,9 +8,21 @@ import "time"
 // every write is a compare-and-set the store decides.
 type clusterView struct {
 	// optimistic: the lock is believed free, so the next attempt inserts
-	// without looking first. Set when this instance released it or a
-	// release event arrived; cleared by any sign of another holder.
+	// without looking first. Set only by another instance's release event;
+	// cleared by any sign of another holder. Never after this instance's
+	// own release: another instance may have taken the lock since, and a
+	// failed insert is an ERROR line in the PostgreSQL log.
 	optimistic bool
+
+	// observed is the other holder's lease as last read, and observedAt when
+	// this instance first read those exact bytes, by its own clock.
+	observed   []byte
+	observedAt time.Time
+	// holderNode and holderSeen are the node and nonce of the other
+	// holder's lease as last seen; watchUntil is when this instance stops
+	// looking often for the hand-over (see observeHeld).
+	holderNode, holderSeen string
+	watchUntil             time.Time
 
 	// fence is the fencing counter as last seen or set; fenceKnown says
 	// whether there is a value at all.
@@ -29,6 +41,7 @@ type clusterView struct {
 	markerFor     string    // the holder's lease nonce our waiting marker was written for; "" if none
 	markerChecked time.Time // last read of the waiting marker
 	markerReading bool
+	announced     bool // a "waiting" event was sent since this instance last got the lock
 
 	// pendingNonce is the nonce of an insert whose outcome is unknown (the
 	// call failed); finding it stored later means the insert did happen.
@@ -80,9 +93,7 @@ func (v *clusterView) releaseLocked(fair, events bool) (designated string) {
 		delete(v.remoteWaiters, designated)
 	}
 	v.lastRelease = now
-	// Believe it free only if nobody was told to take it: racing the
-	// designated instance would cost a failed insert.
-	v.optimistic = !fair && designated == ""
+	v.optimistic = false
 	if fair {
 		if events {
 			v.yieldUntil = now.Add(tuning().yieldWithEvents)

@@ -1,6 +1,7 @@
 package kvtest
 
 import (
+	"math/rand"
 	"time"
 
 	"github.com/mattermost/mattermost-server/v5/model"
@@ -15,15 +16,16 @@ func (in *Instance) OnPluginClusterEvent(f func(model.PluginClusterEvent)) {
 	in.mu.Unlock()
 }
 
-// PublishPluginClusterEvent is plugin.API.PublishPluginClusterEvent: the
-// event goes to every other instance of the store (or only the one whose ID
-// is opts.TargetId), never back to the sender, after the store's event
-// latency. Delivery order between events is not guaranteed, as in a real
-// cluster.
+// PublishPluginClusterEvent is plugin.API.PublishPluginClusterEvent of a
+// licensed cluster: the event goes to every other instance of the store (or
+// only the one whose ID is opts.TargetId), never back to the sender — not to
+// another API value of the sender either, since the sender is a node —
+// after the store's event latency, unless the store's event loss drops it.
+// Delivery order between events is not guaranteed, as in a real cluster.
 func (in *Instance) PublishPluginClusterEvent(ev model.PluginClusterEvent, opts model.PluginClusterEventSendOptions) error {
 	s := in.store
 	s.mu.Lock()
-	lag := s.eventLag
+	lag, loss := s.eventLag, s.eventLoss
 	s.mu.Unlock()
 
 	in.mu.Lock()
@@ -44,6 +46,9 @@ func (in *Instance) PublishPluginClusterEvent(ev model.PluginClusterEvent, opts 
 
 	ev.Data = append([]byte(nil), ev.Data...)
 	for _, other := range targets {
+		if loss > 0 && rand.Float64() < loss {
+			continue
+		}
 		other := other
 		go func() {
 			if lag > 0 {
@@ -58,4 +63,13 @@ func (in *Instance) PublishPluginClusterEvent(ev model.PluginClusterEvent, opts 
 		}()
 	}
 	return nil
+}
+
+// SetEventLoss makes each delivery of a cluster event to one instance fail,
+// silently, with probability p (0 delivers all, 1 none), as a best-effort
+// cluster message can be lost or a node miss it while it restarts.
+func (s *Store) SetEventLoss(p float64) {
+	s.mu.Lock()
+	s.eventLoss = p
+	s.mu.Unlock()
 }

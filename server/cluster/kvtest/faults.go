@@ -2,6 +2,7 @@ package kvtest
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/mattermost/mattermost-server/v5/model"
 )
@@ -34,10 +35,16 @@ type Outcome struct {
 	// database write whose reply was lost: the caller sees an error but the
 	// store changed.
 	Applied bool
+	// Delay is paid after the call took effect (or failed) and before it
+	// returns, on top of the latency: a reply stuck behind a full
+	// connection pool. To stall a call before it takes effect, sleep in the
+	// Fault itself.
+	Delay time.Duration
 }
 
-// Fault decides, per call, whether it fails. It is called with no lock held
-// and may be called from many goroutines at once.
+// Fault decides, per call, whether it fails. It is called with no lock held,
+// before the call takes effect, and may be called from many goroutines at
+// once.
 type Fault func(Call) Outcome
 
 // SetFault installs f (nil removes it).

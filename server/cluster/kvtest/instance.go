@@ -110,7 +110,7 @@ func (in *Instance) call(c Call, apply func() *model.AppError) *model.AppError {
 	in.mu.Lock()
 	count(&in.stats, c.Op, err)
 	in.mu.Unlock()
-	wait(done, precise)
+	wait(done.Add(out.Delay), precise)
 	return err
 }
 

@@ -3,7 +3,6 @@ package kvtest
 import (
 	"bytes"
 	"net/http"
-	"sort"
 
 	"github.com/mattermost/mattermost-server/v5/model"
 )
@@ -40,7 +39,7 @@ func (s *Store) setLocked(key string, value []byte, opt model.PluginKVSetOptions
 		ok = true
 	}
 	// "Clean up a previous entry using the hashed key, if it exists."
-	delete(s.rows, legacyKey(key))
+	s.dropLocked(legacyKey(key))
 	return ok, nil
 }
 
@@ -48,10 +47,10 @@ func (s *Store) setLocked(key string, value []byte, opt model.PluginKVSetOptions
 // for a nil value.
 func (s *Store) saveOrUpdateLocked(key string, value []byte, expireAt int64) {
 	if value == nil {
-		delete(s.rows, key)
+		s.dropLocked(key)
 		return
 	}
-	s.rows[key] = row{value: append([]byte(nil), value...), expireAt: expireAt}
+	s.putLocked(key, row{value: append([]byte(nil), value...), expireAt: expireAt})
 }
 
 // compareAndSetLocked is SqlPluginStore.CompareAndSet.
@@ -64,14 +63,14 @@ func (s *Store) compareAndSetLocked(key string, value []byte, expireAt int64, ol
 		s.stats.AtomicInserts++
 		// DELETE ... WHERE ExpireAt != 0 AND ExpireAt < now
 		if r, ok := s.rows[key]; ok && r.expireAt != 0 && r.expireAt < now {
-			delete(s.rows, key)
+			s.dropLocked(key)
 		}
 		// INSERT: a primary-key violation is reported as (false, nil).
 		if _, ok := s.rows[key]; ok {
 			s.stats.FailedInserts++
 			return false
 		}
-		s.rows[key] = row{value: append([]byte(nil), value...), expireAt: expireAt}
+		s.putLocked(key, row{value: append([]byte(nil), value...), expireAt: expireAt})
 		return true
 	}
 	// UPDATE ... WHERE PValue = old AND (ExpireAt = 0 OR ExpireAt > now)
@@ -80,7 +79,7 @@ func (s *Store) compareAndSetLocked(key string, value []byte, expireAt int64, ol
 		s.stats.FailedCAS++
 		return false
 	}
-	s.rows[key] = row{value: append([]byte(nil), value...), expireAt: expireAt}
+	s.putLocked(key, row{value: append([]byte(nil), value...), expireAt: expireAt})
 	return true
 }
 
@@ -95,17 +94,18 @@ func (s *Store) compareAndDeleteLocked(key string, oldValue []byte) bool {
 		s.stats.FailedCAS++
 		return false
 	}
-	delete(s.rows, key)
+	s.dropLocked(key)
 	return true
 }
 
 // getLocked is App.GetPluginKey: the key, then its pre-5.6 hashed form;
-// (nil, nil) when neither is live.
+// (nil, nil) when neither is live. Each lookup is a SqlPluginStore.Get, which
+// reads through GetReplica.
 func (s *Store) getLocked(key string) []byte {
-	if r, ok := s.liveLocked(key); ok {
+	if r, ok := s.readLocked(key); ok {
 		return append([]byte(nil), r.value...)
 	}
-	if r, ok := s.liveLocked(legacyKey(key)); ok {
+	if r, ok := s.readLocked(legacyKey(key)); ok {
 		return append([]byte(nil), r.value...)
 	}
 	return nil
@@ -113,11 +113,12 @@ func (s *Store) getLocked(key string) []byte {
 
 // deleteLocked is App.DeletePluginKey: the hashed key, then the key itself.
 func (s *Store) deleteLocked(key string) {
-	delete(s.rows, legacyKey(key))
-	delete(s.rows, key)
+	s.dropLocked(legacyKey(key))
+	s.dropLocked(key)
 }
 
-// listLocked is App.ListPluginKeys + SqlPluginStore.List.
+// listLocked is App.ListPluginKeys + SqlPluginStore.List, which reads
+// through GetReplica.
 func (s *Store) listLocked(page, perPage int) []string {
 	offset := page * perPage
 	limit := perPage
@@ -127,14 +128,7 @@ func (s *Store) listLocked(page, perPage int) []string {
 	if offset <= 0 {
 		offset = 0
 	}
-	now := s.millisLocked()
-	keys := make([]string, 0, len(s.rows))
-	for k, r := range s.rows {
-		if live(r, now) {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
+	keys := s.liveKeysLocked(s.readerLocked())
 	if offset >= len(keys) {
 		return []string{}
 	}

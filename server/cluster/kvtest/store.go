@@ -20,7 +20,11 @@
 //   - every successful set also deletes the legacy row stored under the
 //     SHA-256 of the key, and KVGet falls back to that legacy row;
 //   - expiry is judged by the clock of the node serving the call (see
-//     Instance.SetClockOffset).
+//     Instance.SetClockOffset);
+//   - with read replicas (a licensed High Availability cluster, see
+//     SetReplicaLag), KVGet and KVList read a replica that lags the master,
+//     while every write, atomic insert and compare-and-set goes to the
+//     master.
 //
 // Where PostgreSQL and MySQL differ (MySQL reports a compare-and-set whose
 // new value equals the old one as matching only after an extra SELECT), the
@@ -28,8 +32,11 @@
 //
 // Several Instances share one Store, as plugin instances on several nodes
 // share one database. The Store can inject errors (before or after the write
-// takes effect), latency, and lapses (a store clock that can be moved forward,
-// or an explicit Expire of one key).
+// takes effect), stalls and latency, lapses (a store clock that can be moved
+// forward, or an explicit Expire of one key), replica lag, and cluster events
+// that are late or lost; each Instance can have its own clock offset and
+// latency, or be cut off. Node clock offsets act on the store's judgements
+// only: code under test still reads the process clock.
 package kvtest
 
 import (
@@ -50,6 +57,9 @@ const defaultListLimit = 10
 type row struct {
 	value    []byte
 	expireAt int64 // unix milliseconds of the store clock, 0 = never
+	// version tells writes apart, so a lapse (Expire) reaches the replicas
+	// that show the same write.
+	version uint64
 }
 
 // Store is the shared table all Instances read and write.
@@ -65,8 +75,16 @@ type Store struct {
 	precise    bool // spin out the last stretch of each call's latency
 	fault      Fault
 	eventLag   time.Duration
+	eventLoss  float64
 	stats      Stats
 	nextID     int
+	version    uint64
+
+	// Read replicas (see replica.go).
+	replicaLags []time.Duration
+	maxLag      time.Duration
+	changes     map[string][]change
+	changeOrder []keyAt
 
 	instMu    sync.Mutex
 	instances []*Instance
@@ -110,8 +128,7 @@ func (s *Store) Expire(key string, force bool) bool {
 	if !ok || (r.expireAt == 0 && !force) {
 		return false
 	}
-	r.expireAt = s.millisLocked() - 1
-	s.rows[key] = r
+	s.expireRowLocked(key, s.millisLocked()-1)
 	return true
 }
 
@@ -124,8 +141,7 @@ func (s *Store) ExpireNow(key string) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	r.expireAt = s.millisLocked() - 1
-	s.rows[key] = r
+	s.expireRowLocked(key, s.millisLocked()-1)
 	return append([]byte(nil), r.value...), true
 }
 
@@ -155,8 +171,8 @@ func (s *Store) SetEventLatency(d time.Duration) {
 	s.mu.Unlock()
 }
 
-// Value returns the live value stored under key, bypassing latency, faults
-// and statistics. It is for assertions in tests.
+// Value returns the live value stored under key on the master, bypassing
+// replicas, latency, faults and statistics. It is for assertions in tests.
 func (s *Store) Value(key string) ([]byte, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -167,8 +183,8 @@ func (s *Store) Value(key string) ([]byte, bool) {
 	return append([]byte(nil), r.value...), true
 }
 
-// Keys returns every live key, sorted, bypassing latency, faults and
-// statistics.
+// Keys returns every live key on the master, sorted, bypassing replicas,
+// latency, faults and statistics.
 func (s *Store) Keys() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -209,4 +225,33 @@ func (s *Store) expireAtLocked(expireInSeconds int64) int64 {
 		return 0
 	}
 	return s.millisLocked() + expireInSeconds*1000
+}
+
+// DeleteAllExpired is the server's "plugins" job (plugin/scheduler, every
+// 24 h in 5.39): SqlPluginStore.DeleteAllExpired removes every row whose
+// expiry has passed by the store clock. Until it runs, expired rows are
+// invisible but still take space, as in the database. The fake also gives
+// the space back (a Go map never shrinks), so that tests measuring the
+// heap of the code under test do not count the fake's table.
+func (s *Store) DeleteAllExpired() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.millisLocked()
+	for k, r := range s.rows {
+		if !live(r, now) {
+			s.dropLocked(k)
+		}
+	}
+	rows := make(map[string]row, len(s.rows))
+	for k, r := range s.rows {
+		rows[k] = r
+	}
+	s.rows = rows
+}
+
+// Rows counts the rows held, expired or not: the table's size.
+func (s *Store) Rows() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.rows)
 }

@@ -272,3 +272,21 @@ func TestClockOffsetJudgesExpiry(t *testing.T) {
 	}
 	mustSet(t, ahead, "k", []byte("w"), atomic(nil), true) // expired by its clock: deleted, inserted
 }
+
+// Expired rows stay in the table, invisible, until the daily job deletes
+// them; live rows stay.
+func TestDeleteAllExpiredRemovesOnlyExpiredRows(t *testing.T) {
+	s := NewStore()
+	in := s.Instance()
+	mustSet(t, in, "short", []byte("v"), model.PluginKVSetOptions{ExpireInSeconds: 1}, true)
+	mustSet(t, in, "long", []byte("v"), model.PluginKVSetOptions{ExpireInSeconds: 100}, true)
+	mustSet(t, in, "never", []byte("v"), model.PluginKVSetOptions{}, true)
+	s.Advance(2 * time.Second)
+	if n := s.Rows(); n != 3 {
+		t.Fatalf("%d rows before the job, want 3 (expired rows still stored)", n)
+	}
+	s.DeleteAllExpired()
+	if n, keys := s.Rows(), strings.Join(s.Keys(), ","); n != 2 || keys != "long,never" {
+		t.Fatalf("after the job: %d rows, live %s", n, keys)
+	}
+}
