@@ -40,6 +40,7 @@ type App struct {
 	locks  *demoLocks
 	jobs   *demoJobs
 	stress *stressDemo
+	remind *reminders
 
 	cfgMu sync.RWMutex
 	cfg   *Configuration
@@ -85,6 +86,9 @@ func New(o Options) *App {
 		JobDigest: a.digest,
 	})
 	a.stress = newStressDemo(o.API, a.nodes.Self, o.Now, a.publish)
+	// The configuration is the package's defaults and a constant, so it
+	// cannot be refused.
+	a.remind, _ = newReminders(o.API, o.Now, func() string { return a.nodes.Self().Name }, a.postReminder, a.publish)
 	return a
 }
 
@@ -116,6 +120,7 @@ func (a *App) Start() error {
 		return err
 	}
 	a.stress.Start()
+	a.remind.Start()
 	return nil
 }
 
@@ -133,6 +138,7 @@ func (a *App) SetConfig(cfg *Configuration) error {
 // once all of it is done.
 func (a *App) Stop() {
 	a.cancel()
+	a.remind.Close()
 	a.jobs.CloseAll()
 	a.stress.Stop()
 	a.locks.ReleaseAll()

@@ -134,11 +134,14 @@ func TestCommandAutocompleteIsValidAndComplete(t *testing.T) {
 		if spec.secsArg {
 			wantArgs++
 		}
+		if spec.remind {
+			wantArgs += 2
+		}
 		if len(sub.Arguments) != wantArgs {
 			t.Errorf("autocomplete for %s has %d arguments, want %d", sub.Trigger, len(sub.Arguments), wantArgs)
 		}
 	}
-	for _, want := range []string{"status", "nodes", "locks", "jobs", "lock", "unlock", "run", "stress", "help"} {
+	for _, want := range []string{"status", "nodes", "locks", "jobs", "lock", "unlock", "run", "stress", "remind", "reminders", "help"} {
 		if !subs[want] {
 			t.Errorf("autocomplete lacks %s", want)
 		}
@@ -176,7 +179,7 @@ func TestCommandReplies(t *testing.T) {
 		{a, adminUser, "/clusterdemo stress 1", []string{"already in progress"}},
 	}
 	for _, c := range cases {
-		reply := Execute(c.node.app, c.node.api, c.user, c.text, site)
+		reply := Execute(c.node.app, c.node.api, c.user, "town-square", c.text, site)
 		for _, want := range c.want {
 			if !strings.Contains(reply, want) {
 				t.Errorf("%q as %s: reply lacks %q:\n%s", c.text, c.user, want, reply)

@@ -81,6 +81,8 @@ func routes(h *handlers) []Route {
 		{Method: http.MethodGet, Path: "/api/v1/jobs/{name}", Access: AdminOnly, JSON: h.job},
 		{Method: http.MethodPost, Path: "/api/v1/jobs/{name}/run", Access: AdminOnly, JSON: h.runJob},
 		{Method: http.MethodPost, Path: "/api/v1/stress", Access: AdminOnly, JSON: h.stress},
+		{Method: http.MethodGet, Path: "/api/v1/reminders", Access: AdminOnly, JSON: h.reminders},
+		{Method: http.MethodPost, Path: "/api/v1/reminders", Access: AdminOnly, JSON: h.scheduleReminder},
 		{Method: http.MethodGet, Path: "/dashboard", Access: AdminPage, Page: h.dashboardPage},
 		{Method: http.MethodGet, Path: "/dashboard.js", Access: LoggedIn, Page: h.dashboardScript},
 	}
