@@ -18,6 +18,7 @@ import {NodeDirectory} from './nodeColors';
 import {NodeDirectoryContext, NodeLabel} from './NodeLabel';
 import {NodesTable} from './NodesTable';
 import {actionsOffId, defaultActionsOffReason} from './actionsOff';
+import {RemindersSection} from './RemindersSection';
 import {RefusedNotice, SettingsSection} from './SettingsSection';
 import {StressSection, stressKey} from './StressSection';
 import {panelCss} from './styles';
@@ -223,6 +224,11 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                     busy={actions.isBusy(stressKey)}
                     error={errorFor(actions, stressKey)}
                     onStart={onStartStress}
+                />
+                <RemindersSection
+                    client={client}
+                    now={now}
+                    pollMs={pollMs}
                 />
                 {status.settings && <SettingsSection settings={status.settings}/>}
             </NodeDirectoryContext.Provider>
