@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/clusterdemo/clusterdemo/server/app"
 )
@@ -14,15 +15,12 @@ const remindArgs = "<seconds> <text>"
 // parseRemind reads `remind <seconds> <text>` from the raw invocation: the
 // text is the rest of the line as typed, its spaces and line breaks kept.
 func parseRemind(text string) (command, error) {
-	rest := strings.TrimSpace(text)
-	if f := strings.Fields(rest); len(f) > 0 && strings.EqualFold(f[0], "/"+Trigger) {
-		rest = strings.TrimSpace(rest[len(f[0]):])
+	first, rest := cutField(text)
+	if strings.EqualFold(first, "/"+Trigger) {
+		_, rest = cutField(rest) // the subcommand, matched by the caller
 	}
-	rest = strings.TrimSpace(rest[len("remind"):]) // the subcommand, matched by the caller
-	secs, body := rest, ""
-	if i := strings.IndexAny(rest, " \t\n"); i >= 0 {
-		secs, body = rest[:i], strings.TrimSpace(rest[i:])
-	}
+	secs, body := cutField(rest)
+	body = strings.TrimSpace(body)
 	if secs == "" {
 		return command{}, usageError("`remind` needs %s", remindArgs)
 	}
@@ -34,6 +32,16 @@ func parseRemind(text string) (command, error) {
 		return command{}, usageError("%s", err.Error())
 	}
 	return command{sub: "remind", seconds: n, text: body}, nil
+}
+
+// cutField splits s into its first whitespace-separated field and the
+// rest as typed.
+func cutField(s string) (field, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
 }
 
 // runRemind schedules the reminder in the channel the command was typed in.
