@@ -1,7 +1,7 @@
 // Package app is the plugin's application: this node in the registry, the
-// demo locks, the demo jobs (the digest among them), the stress demo and
-// the status that gathers them, over the cluster package and the plugin
-// KV store. It answers in domain values; the HTTP API and the slash
+// demo locks, the demo jobs (the digest among them), the stress demo, the
+// reminders (one-shot jobs) and the status that gathers them, over the
+// cluster package and the plugin KV store. It answers in domain values; the HTTP API and the slash
 // command render them.
 package app
 

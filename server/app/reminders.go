@@ -42,15 +42,21 @@ const ReminderScanInterval = 10 * time.Second
 const (
 	reminderKeyPrefix  = "reminder-"
 	recentRemindersKey = keyPrefix + "reminders_recent"
-	// recentRemindersTTL forgets the list a day after the last reminder,
-	// after which the longest reminder has run.
+	// recentRemindersTTL forgets the list once every reminder on it has
+	// long run: the list is rewritten at each scheduling, and the latest
+	// reminder is due at most MaxReminderSeconds later.
 	recentRemindersTTL = int64(2 * MaxReminderSeconds)
 	recentCASAttempts  = 5
 )
 
-// ErrNoReminderChannel is returned when a reminder names no channel and no
-// digest channel is set to fall back on.
-var ErrNoReminderChannel = errors.New("no channel: give one, or set the digest channel in the plugin settings")
+var (
+	// ErrInvalidReminder wraps every refusal of a reminder request; the
+	// message says what is wrong.
+	ErrInvalidReminder = errors.New("invalid reminder")
+	// errNoReminderChannel: the request names no channel and no digest
+	// channel is set to fall back on.
+	errNoReminderChannel = errors.New("no channel: give one, or set the digest channel in the plugin settings")
+)
 
 // ReminderRequest asks for a reminder.
 type ReminderRequest struct {
@@ -326,7 +332,7 @@ func (a *App) ScheduleReminder(req ReminderRequest) (Reminder, error) {
 		req.ChannelID = a.config().DigestChannelID
 	}
 	if req.ChannelID == "" {
-		return Reminder{}, fmt.Errorf("%w: %s", ErrInvalidReminder, ErrNoReminderChannel.Error())
+		return Reminder{}, fmt.Errorf("%w: %s", ErrInvalidReminder, errNoReminderChannel.Error())
 	}
 	return a.remind.Schedule(req)
 }
@@ -335,9 +341,6 @@ func (a *App) ScheduleReminder(req ReminderRequest) (Reminder, error) {
 func (a *App) Reminders() ([]Reminder, error) {
 	return a.remind.List()
 }
-
-// ErrInvalidReminder wraps every refusal of a reminder request.
-var ErrInvalidReminder = errors.New("invalid reminder")
 
 func (a *App) postReminder(ctx context.Context, channelID, text string) error {
 	if err := ctx.Err(); err != nil {
