@@ -24,11 +24,13 @@ var layer = map[string]int{
 	"server/cluster":        0,
 	"server/cluster/kvtest": 0,
 	"server/app":            1,
-	"server/app/apptest":    1,
-	"server/httpapi":        2,
-	"server/command":        2,
-	"server/plugin":         3,
-	"server":                4,
+	// The drop-in for v0.0.19's API wraps server/cluster.
+	"server/cluster/pluginapi/cluster": 1,
+	"server/app/apptest":               1,
+	"server/httpapi":                   2,
+	"server/command":                   2,
+	"server/plugin":                    3,
+	"server":                           4,
 }
 
 // sourceFile is one parsed Go file of a server package.

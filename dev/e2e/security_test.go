@@ -28,6 +28,8 @@ var contractRoutes = []struct {
 	{http.MethodGet, "/api/v1/jobs/quick", nil},
 	{http.MethodPost, "/api/v1/jobs/quick/run", nil},
 	{http.MethodPost, "/api/v1/stress", map[string]int{"seconds": 1}},
+	{http.MethodGet, "/api/v1/reminders", nil},
+	{http.MethodPost, "/api/v1/reminders", map[string]any{"seconds": 60, "text": "e2e-sec"}},
 }
 
 // The dashboard page is refused differently: a browser without a session is

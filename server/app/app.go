@@ -1,7 +1,7 @@
 // Package app is the plugin's application: this node in the registry, the
-// demo locks, the demo jobs (the digest among them), the stress demo and
-// the status that gathers them, over the cluster package and the plugin
-// KV store. It answers in domain values; the HTTP API and the slash
+// demo locks, the demo jobs (the digest among them), the stress demo, the
+// reminders (one-shot jobs) and the status that gathers them, over the
+// cluster package and the plugin KV store. It answers in domain values; the HTTP API and the slash
 // command render them.
 package app
 
@@ -43,6 +43,7 @@ type App struct {
 	locks  *demoLocks
 	jobs   *demoJobs
 	stress *stressDemo
+	remind *reminders
 
 	status  *statusCache
 	history *history
@@ -99,6 +100,9 @@ func New(o Options) *App {
 	a.stress = newStressDemo(api, a.nodes.Self, o.Now, a.publish)
 	a.history = newHistory(o.Now)
 	a.status = newStatusCache(a.readStatus, o.Now, a.history.observe)
+	// The configuration is the package's defaults and a constant, so it
+	// cannot be refused.
+	a.remind, _ = newReminders(api, o.Now, func() string { return a.nodes.Self().Name }, a.postReminder, a.publish)
 	return a
 }
 
@@ -141,6 +145,7 @@ func (a *App) Start() error {
 	}
 	a.stress.Start()
 	go a.status.run(a.ctx)
+	a.remind.Start()
 	return nil
 }
 
@@ -174,6 +179,7 @@ func (a *App) Settings() Settings {
 // once all of it is done.
 func (a *App) Stop() {
 	a.cancel()
+	a.remind.Close()
 	a.jobs.CloseAll()
 	a.stress.Stop()
 	a.locks.ReleaseAll()

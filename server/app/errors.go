@@ -25,7 +25,7 @@ var (
 	ErrStressCooldown = errors.New("the last stress run ended too recently")
 	// ErrDemoActionsOff refuses every change of demo state while the
 	// DemoActions setting is off.
-	ErrDemoActionsOff = errors.New("demo actions are switched off in the plugin settings (Demo actions): taking and releasing demo locks, running jobs on demand and stress runs are refused on this server; the status stays readable")
+	ErrDemoActionsOff = errors.New("demo actions are switched off in the plugin settings (Demo actions): taking and releasing demo locks, running jobs on demand, stress runs and reminders are refused on this server; the status stays readable")
 	// ErrOverLimit refuses a request past one of this node's bounds on
 	// demo state; the wrapping error names the bound.
 	ErrOverLimit = errors.New("over this node's limit")

@@ -24,6 +24,7 @@ const offsetTTL = time.Second
 // whatever the offset between its clock and the contender's; the contender
 // gets it after the release.
 func TestExclusionHoldsWhateverTheClockOffset(t *testing.T) {
+	slowTest(t)
 	t.Parallel() // it mostly sleeps; it touches no package state
 	for _, off := range clockOffsets {
 		off := off
@@ -59,6 +60,7 @@ func TestExclusionHoldsWhateverTheClockOffset(t *testing.T) {
 // the lock; and the contender does take it, within a bound that does not
 // grow with the offset.
 func TestLostIsSignalledBeforeTakeoverWhateverTheClockOffset(t *testing.T) {
+	slowTest(t)
 	t.Parallel() // it mostly sleeps; it touches no package state
 	for _, off := range clockOffsets {
 		off := off

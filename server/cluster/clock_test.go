@@ -45,6 +45,7 @@ func TestLostIsSignalledBeforeASkewedNodeCanAcquire(t *testing.T) {
 // A store that stops answering must not keep a holder believing it holds
 // the lock: the loss is signalled on time even while a refresh hangs.
 func TestLostIsSignalledWhileRefreshHangs(t *testing.T) {
+	slowTest(t)
 	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(1, false)
 	m := NewMutexWithConfig(ins[0], "hang", MutexConfig{TTL: time.Second})

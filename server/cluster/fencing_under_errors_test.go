@@ -23,6 +23,7 @@ const writeFailureRate = 0.12
 // a lease to lapse, which costs a TTL of waiting and nothing in tokens.
 // Ten names run side by side so that error backoffs overlap.
 func TestTokensUnderWriteErrors(t *testing.T) {
+	slowTest(t)
 	t.Parallel() // it mostly waits out error backoffs; it touches no package state
 	s, ins := newCluster(2, true)
 	seed := testSeed()

@@ -139,6 +139,7 @@ func TestNarrowAPIStillExcludes(t *testing.T) {
 // Four goroutines on each of two instances, short critical sections: every
 // goroutine keeps getting the lock, nobody is ever inside with anybody else.
 func TestFairnessAcrossInstances(t *testing.T) {
+	slowTest(t)
 	for _, events := range []bool{true, false} {
 		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) {
 			s, ins := newCluster(2, events)

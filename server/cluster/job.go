@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -50,6 +49,7 @@ type Job struct {
 	key      string
 	config   JobConfig
 	callback func(ctx context.Context) error
+	wait     NextWaitInterval // nil: every config.Interval (see job_wait.go)
 	mutex    *Mutex
 
 	ctx       context.Context
@@ -85,8 +85,15 @@ func ScheduleContext(pluginAPI JobPluginAPI, key string, config JobConfig, callb
 	if callback == nil {
 		return nil, errors.New("cluster: job callback must not be nil")
 	}
+	return startJob(pluginAPI, key, config, nil, callback), nil
+}
+
+// startJob starts a validated job; wait, when not nil, replaces the
+// Interval schedule.
+func startJob(pluginAPI JobPluginAPI, key string, config JobConfig, wait NextWaitInterval, callback func(ctx context.Context) error) *Job {
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &Job{
+		wait:     wait,
 		api:      pluginAPI,
 		key:      key,
 		config:   config,
@@ -98,7 +105,7 @@ func ScheduleContext(pluginAPI JobPluginAPI, key string, config JobConfig, callb
 		nudge:    make(chan struct{}, 1),
 	}
 	go j.loop()
-	return j, nil
+	return j
 }
 
 // Close stops the job on this instance and waits for a running callback to
@@ -249,7 +256,7 @@ func (j *Job) checkAndRun() (time.Time, error) {
 			continue // read what we wrote, as anyone would
 		}
 
-		due := rec.dueAt(j.config.Interval)
+		due := j.dueAt(rec)
 		if request == nil && time.Now().Before(due) {
 			// Woken early on purpose (see loop): when the job is due within
 			// the lead, keep the lock and start on time; otherwise sleep
@@ -265,23 +272,12 @@ func (j *Job) checkAndRun() (time.Time, error) {
 		if !started && ok {
 			continue // the record changed under us: look again
 		}
-		return rec.dueAt(j.config.Interval), nil
+		return j.dueAt(rec), nil
 	}
 }
 
 // pause waits d, unless the job closes or the lease is lost.
-func (j *Job) pause(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return !j.mutex.lostNow()
-	case <-j.ctx.Done():
-		return false
-	case <-j.mutex.Lost():
-		return false
-	}
-}
+func (j *Job) pause(d time.Duration) bool { return pauseHeld(j.ctx, j.mutex, d) }
 
 // writeRecord stores rec by compare-and-set from old (the exact bytes read;
 // nil: no record). A write whose reply was an error may have happened, so
@@ -293,24 +289,11 @@ func (j *Job) writeRecord(old []byte, rec jobRecord) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	for failures := 0; ; failures++ {
-		ok, err := j.kv().cas(jobMetaKey(j.key), old, value, 0)
-		if err == nil {
-			return value, ok, nil
-		}
-		if failures >= maxRecordTries || !j.pause(backoff(failures+1)) {
-			return nil, false, err
-		}
-		cur, rerr := j.kv().read(jobMetaKey(j.key))
-		switch {
-		case rerr != nil:
-			// Try the write again; its compare decides.
-		case bytes.Equal(cur, value):
-			return value, true, nil
-		case !bytes.Equal(cur, old):
-			return nil, false, nil
-		}
+	ok, err := casHeld(j.ctx, j.mutex, j.kv(), jobMetaKey(j.key), old, value, 0)
+	if err != nil || !ok {
+		return nil, false, err
 	}
+	return value, true, nil
 }
 
 // maxRecordTries bounds the attempts at one record write.
@@ -387,7 +370,7 @@ func (j *Job) run(raw []byte, rec *jobRecord, request []byte) (started, ok bool,
 	}
 	rec.Running, rec.RunningOn = false, Node{}
 	rec.CallbackStarted = callbackStart
-	rec.NextRun = rec.dueAt(j.config.Interval)
+	rec.NextRun = j.dueAt(*rec)
 	rec.LastFinished = time.Now()
 	rec.LastNode = node
 	rec.LastDuration = r.Duration

@@ -92,6 +92,7 @@ func scheduleOnAll(t *testing.T, ins []*kvtest.Instance, key string, cfg JobConf
 // runs within one interval. An implementation that decides "due" from the
 // record KVGet returned runs again as soon as it reads a stale replica.
 func TestJobAtMostOncePerIntervalWithLaggingReplicas(t *testing.T) {
+	slowTest(t)
 	t.Parallel() // it mostly sleeps; it touches no package state
 	s, ins := newCluster(3, true)
 	s.SetReplicaLag(0, 300*time.Millisecond, time.Second)
@@ -108,6 +109,7 @@ func TestJobAtMostOncePerIntervalWithLaggingReplicas(t *testing.T) {
 // The same under KV errors, a fifth of them taking effect before the error
 // is returned, with lagging replicas: errors may cost runs, never add one.
 func TestJobAtMostOncePerIntervalUnderKVErrorsAndLaggingReplicas(t *testing.T) {
+	slowTest(t)
 	t.Parallel() // it mostly sleeps; it touches no package state
 	s, ins := newCluster(3, true)
 	s.SetReplicaLag(0, 200*time.Millisecond, 600*time.Millisecond)
@@ -162,6 +164,7 @@ func stallFrom(s *kvtest.Store, instanceID, key string, stall time.Duration, sta
 // finally lands, the stalled instance must not run the callback (its lease
 // is known lost) nor let its late write make the job due again.
 func TestJobDoesNotRunTwiceWhenAnInstanceStallsWritingTheStartRecord(t *testing.T) {
+	slowTest(t)
 	t.Parallel() // it mostly sleeps; it touches no package state
 	s, ins := newCluster(2, true)
 	const key = "stall"

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/mattermost/mattermost-server/v5/model"
 )
@@ -18,7 +19,8 @@ import (
 //     a read that lagged on a replica can make it fail, never succeed wrongly;
 //   - cad deletes a live row holding exactly old;
 //   - set is an unconditional upsert (nil deletes);
-//   - get may be served by a read replica and lag behind writes.
+//   - get may be served by a read replica and lag behind writes;
+//   - keys lists live keys by page, also from a replica (one-shot jobs only).
 //
 // expireSeconds of 0 means "never expires".
 type kv struct {
@@ -75,4 +77,37 @@ func (s kv) write(key string, value []byte, opts model.PluginKVSetOptions) (bool
 		return false, appErr
 	}
 	return ok, nil
+}
+
+// keyLister is found by type assertion; one-shot jobs need it to find the
+// jobs other instances scheduled.
+type keyLister interface {
+	KVList(page, perPage int) ([]string, *model.AppError)
+}
+
+// keysPerPage is the page size of keys, as in the widely used implementation.
+const keysPerPage = 1000
+
+// keys returns every live key of the plugin that starts with prefix: one
+// KVList call per keysPerPage keys the plugin has, whatever their prefix.
+func (s kv) keys(prefix string) ([]string, error) {
+	l, ok := s.api.(keyLister)
+	if !ok {
+		return nil, errors.New("the plugin API has no KVList")
+	}
+	var out []string
+	for page := 0; ; page++ {
+		keys, appErr := l.KVList(page, keysPerPage)
+		if appErr != nil {
+			return nil, appErr
+		}
+		for _, k := range keys {
+			if strings.HasPrefix(k, prefix) {
+				out = append(out, k)
+			}
+		}
+		if len(keys) < keysPerPage {
+			return out, nil
+		}
+	}
 }

@@ -107,6 +107,7 @@ var lockModel = porcupine.Model{
 // linearizability against the model above. The default TTL means no refresh
 // happens; TestLinearizabilityWithRefreshes covers those.
 func TestLinearizability(t *testing.T) {
+	slowTest(t)
 	checkLinearizable(t, linearizabilityRun{name: "lin", duration: 2500 * time.Millisecond, lapseEvery: 25 * time.Millisecond,
 		minAcquisitions: 40})
 }
@@ -116,6 +117,7 @@ func TestLinearizability(t *testing.T) {
 // lapses on its own). A holder's lease counts as valid until the deadline it
 // was told it is lost at; after that another holder is allowed.
 func TestLinearizabilityWithRefreshes(t *testing.T) {
+	slowTest(t)
 	checkLinearizable(t, linearizabilityRun{name: "linr", duration: 5 * time.Second, ttl: time.Second, partitions: true,
 		lapseEvery: 400 * time.Millisecond, minAcquisitions: 10})
 }

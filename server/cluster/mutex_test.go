@@ -146,6 +146,7 @@ func TestLostSignalOnRefreshFailure(t *testing.T) {
 }
 
 func TestRefreshKeepsLeaseAlive(t *testing.T) {
+	slowTest(t)
 	t.Parallel() // it mostly sleeps; it touches no package state
 	s, ins := newCluster(2, false)
 	// TTL 2 s: refresh every second, with half a second of slack before

@@ -37,6 +37,7 @@ func heapNow() uint64 {
 // fails on the heap (the fake's table counts: it is in this process) or on
 // the rows.
 func TestPerNameStateEndsOnceIdle(t *testing.T) {
+	slowTest(t)
 	s, ins := newCluster(1, true)
 	in := ins[0]
 	// The package's per-instance state exists before the measurement.

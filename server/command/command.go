@@ -20,14 +20,15 @@ const (
 	// Trigger is the command's name.
 	Trigger = "clusterdemo"
 	// Usage is the one-line summary every refusal ends with.
-	Usage = "Usage: `/clusterdemo status | nodes | locks | jobs | lock <name> [hold-seconds] | unlock <name> | run <job> | stress [seconds] | help`"
+	Usage = "Usage: `/clusterdemo status | nodes | locks | jobs | lock <name> [hold-seconds] | unlock <name> | run <job> | stress [seconds] | remind <seconds> <text> | reminders | help`"
 )
 
 // command is one parsed invocation.
 type command struct {
 	sub     string // status, nodes, locks, jobs, lock, unlock, run, stress, help
 	name    string // lock or job name
-	seconds int    // hold seconds for lock, run seconds for stress
+	seconds int    // hold seconds for lock, run seconds for stress, delay for remind
+	text    string // the reminder's text
 }
 
 // commandSpec describes a subcommand: its arguments, for parsing and for
@@ -44,6 +45,7 @@ type commandSpec struct {
 	secsMax  int
 	secsDef  int
 	secsName string
+	remind   bool // takes <seconds> <text>, the text being the rest of the line
 }
 
 var commandSpecs = []commandSpec{
@@ -57,6 +59,8 @@ var commandSpecs = []commandSpec{
 	{sub: "run", args: "<job>", help: "Run a job now, on whichever node wins its lock", admin: true, write: true, nameArg: true},
 	{sub: "stress", args: "[seconds]", help: "Every node contends for one lock for a while (default 10 s, at most 60 s)", admin: true, write: true,
 		secsArg: true, secsMin: app.MinStressSeconds, secsMax: app.MaxStressSeconds, secsDef: app.DefaultStressSeconds, secsName: "seconds"},
+	{sub: "remind", args: remindArgs, help: "The bot posts text in this channel after seconds, once, from whichever node is up then", admin: true, write: true, remind: true},
+	{sub: "reminders", help: "Pending reminders and the node that ran each finished one", admin: true},
 	{sub: "help", help: "Show what the command can do"},
 }
 
@@ -91,6 +95,9 @@ func parseCommand(text string) (command, error) {
 	spec, ok := findSpec(sub)
 	if !ok {
 		return command{}, usageError("unknown subcommand %q", fields[0])
+	}
+	if spec.remind {
+		return parseRemind(text)
 	}
 	cmd := command{sub: sub}
 	maxArgs := 0
@@ -132,7 +139,7 @@ func Definition() *model.Command {
 		DisplayName:      "Cluster Demo",
 		Description:      "See and drive cluster-wide locks and jobs",
 		AutoComplete:     true,
-		AutoCompleteDesc: "See and drive cluster-wide locks and jobs: status, nodes, locks, jobs, lock, unlock, run, stress, help",
+		AutoCompleteDesc: "See and drive cluster-wide locks and jobs: status, nodes, locks, jobs, lock, unlock, run, stress, remind, reminders, help",
 		AutoCompleteHint: "[subcommand]",
 		AutocompleteData: commandAutocomplete(),
 	}
@@ -158,6 +165,10 @@ func commandAutocomplete() *model.AutocompleteData {
 			} else {
 				sub.AddTextArgument("Lock name: "+app.LockNameRule, "<name>", "")
 			}
+		}
+		if spec.remind {
+			sub.AddTextArgument(fmt.Sprintf("Seconds from now, %d to %d", app.MinReminderSeconds, app.MaxReminderSeconds), "<seconds>", "")
+			sub.AddTextArgument(fmt.Sprintf("What the bot posts here, at most %d characters", app.MaxReminderTextRunes), "<text>", "")
 		}
 		if spec.secsArg {
 			var items []model.AutocompleteListItem
@@ -194,9 +205,9 @@ type Server interface {
 	LogError(msg string, keyValuePairs ...interface{})
 }
 
-// Execute runs one invocation for userID and returns the Markdown reply.
-// siteURL builds the dashboard link.
-func Execute(a *app.App, server Server, userID, text, siteURL string) string {
+// Execute runs one invocation for userID, typed in channelID, and returns
+// the Markdown reply. siteURL builds the dashboard link.
+func Execute(a *app.App, server Server, userID, channelID, text, siteURL string) string {
 	cmd, err := parseCommand(text)
 	if err != nil {
 		return strings.TrimPrefix(err.Error(), errUsage.Error()+": ") + "\n\n" + Usage
@@ -212,7 +223,7 @@ func Execute(a *app.App, server Server, userID, text, siteURL string) string {
 		return fmt.Sprintf("Only system admins can use `/clusterdemo %s`: it needs %s. Try `/clusterdemo help`.", cmd.sub, app.ReadPermissionText)
 	}
 	self := a.Self().Name
-	reply, err := run(a, cmd, userID, self, siteURL)
+	reply, err := run(a, cmd, userID, self, channelID, siteURL)
 	if refusal, ok := refusalText(err); ok {
 		return refusal
 	}
@@ -234,7 +245,7 @@ func refusalText(err error) (string, bool) {
 
 // run answers an admin's parsed command for userID; self is the answering
 // node.
-func run(a *app.App, cmd command, userID, self, siteURL string) (string, error) {
+func run(a *app.App, cmd command, userID, self, channelID, siteURL string) (string, error) {
 	switch cmd.sub {
 	case "status":
 		st, err := a.Status()
@@ -293,6 +304,14 @@ func run(a *app.App, cmd command, userID, self, siteURL string) (string, error) 
 			return "", err
 		}
 		return fmt.Sprintf("Started a %d s stress run from node **%s**; every node's workers now contend for lock `%s`. See the result with `/clusterdemo status` once it ends (%s).", cmd.seconds, self, app.StressLockName, timeText(st.EndsAt)), nil
+	case "remind":
+		return runRemind(a, cmd, userID, self, channelID)
+	case "reminders":
+		list, err := a.Reminders()
+		if err != nil {
+			return "", err
+		}
+		return answeredBy(self) + renderReminders(list) + dashboardLink(siteURL), nil
 	}
 	return "", fmt.Errorf("unhandled subcommand %q", cmd.sub)
 }

@@ -134,11 +134,14 @@ func TestCommandAutocompleteIsValidAndComplete(t *testing.T) {
 		if spec.secsArg {
 			wantArgs++
 		}
+		if spec.remind {
+			wantArgs += 2
+		}
 		if len(sub.Arguments) != wantArgs {
 			t.Errorf("autocomplete for %s has %d arguments, want %d", sub.Trigger, len(sub.Arguments), wantArgs)
 		}
 	}
-	for _, want := range []string{"status", "nodes", "locks", "jobs", "lock", "unlock", "run", "stress", "help"} {
+	for _, want := range []string{"status", "nodes", "locks", "jobs", "lock", "unlock", "run", "stress", "remind", "reminders", "help"} {
 		if !subs[want] {
 			t.Errorf("autocomplete lacks %s", want)
 		}
@@ -187,13 +190,13 @@ func TestCommandReplies(t *testing.T) {
 			st, err := a.app.Status()
 			return err == nil && st.Stress != nil && !st.Stress.Running
 		})
-		reply := Execute(a.app, a.api, adminUser, "/clusterdemo stress 1", site)
+		reply := Execute(a.app, a.api, adminUser, "town-square", "/clusterdemo stress 1", site)
 		if !strings.Contains(reply, "Refused: the last stress run ended too recently: the next may start at") {
 			t.Errorf("stress within the cooldown: %s", reply)
 		}
 	}()
 	for _, c := range cases {
-		reply := Execute(c.node.app, c.node.api, c.user, c.text, site)
+		reply := Execute(c.node.app, c.node.api, c.user, "town-square", c.text, site)
 		for _, want := range c.want {
 			if !strings.Contains(reply, want) {
 				t.Errorf("%q as %s: reply lacks %q:\n%s", c.text, c.user, want, reply)
@@ -235,11 +238,11 @@ func TestCommandRefusesChangesWhileDemoActionsAreOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, text := range []string{"/clusterdemo lock x", "/clusterdemo unlock x", "/clusterdemo run quick", "/clusterdemo stress 1"} {
-		if reply := Execute(n.app, n.api, adminUser, text, ""); !strings.Contains(reply, "Refused: demo actions are switched off in the plugin settings") {
+		if reply := Execute(n.app, n.api, adminUser, "town-square", text, ""); !strings.Contains(reply, "Refused: demo actions are switched off in the plugin settings") {
 			t.Errorf("%q: %s", text, reply)
 		}
 	}
-	if reply := Execute(n.app, n.api, adminUser, "/clusterdemo status", ""); !strings.Contains(reply, "##### Nodes") {
+	if reply := Execute(n.app, n.api, adminUser, "town-square", "/clusterdemo status", ""); !strings.Contains(reply, "##### Nodes") {
 		t.Errorf("status while off: %s", reply)
 	}
 }

@@ -10,6 +10,13 @@ import (
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
+// validWriteBodies are bodies the write routes accept; a route missing here
+// takes an empty body.
+var validWriteBodies = map[string]string{
+	"POST /api/v1/stress":    `{"seconds": 1}`,
+	"POST /api/v1/reminders": `{"seconds": 60, "text": "switched off", "channel_id": "some-channel"}`,
+}
+
 // With the demo actions switched off every Write route answers 403 with a
 // sentence that says so, even to a system admin, while every Read route
 // still answers and the status says the switch is off and why. Catches a
@@ -25,7 +32,9 @@ func TestDemoActionsOffAnswers403OnEveryWriteRoute(t *testing.T) {
 		key := rt.Method + " " + rt.Path
 		t.Run(key, func(t *testing.T) {
 			n := startNode(t, kvtest.NewStore(), "node-a", cfg)
-			path, body := pathFor(rt, "switched-off"), ""
+			// A request the route would otherwise accept, so the 403 can only
+			// come from the switch.
+			path, body := pathFor(rt, "switched-off"), validWriteBodies[key]
 			if rt.Path == "/api/v1/jobs/{name}/run" {
 				path = "/api/v1/jobs/quick/run"
 			}

@@ -38,5 +38,6 @@ func redirectToLogin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	http.Redirect(w, r, subpath+loginPath+"?redirect_to="+url.QueryEscape(back), http.StatusFound)
 }

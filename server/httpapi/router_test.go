@@ -45,8 +45,12 @@ var adminExamples = map[string]func(t *testing.T, n *testNode) (path, body strin
 	"GET /api/v1/jobs/{name}":      func(*testing.T, *testNode) (string, string) { return "/api/v1/jobs/quick", "" },
 	"POST /api/v1/jobs/{name}/run": func(*testing.T, *testNode) (string, string) { return "/api/v1/jobs/quick/run", "" },
 	"POST /api/v1/stress":          func(*testing.T, *testNode) (string, string) { return "/api/v1/stress", `{"seconds": 1}` },
-	"GET /dashboard":               func(*testing.T, *testNode) (string, string) { return "/dashboard", "" },
-	"GET /dashboard.js":            func(*testing.T, *testNode) (string, string) { return "/dashboard.js", "" },
+	"GET /api/v1/reminders":        func(*testing.T, *testNode) (string, string) { return "/api/v1/reminders", "" },
+	"POST /api/v1/reminders": func(*testing.T, *testNode) (string, string) {
+		return "/api/v1/reminders", `{"seconds": 60, "text": "auth", "channel_id": "auth-channel"}`
+	},
+	"GET /dashboard":    func(*testing.T, *testNode) (string, string) { return "/dashboard", "" },
+	"GET /dashboard.js": func(*testing.T, *testNode) (string, string) { return "/dashboard.js", "" },
 }
 
 // roles are the users the access test walks, from none to a system admin.

@@ -87,6 +87,8 @@ func routes(h *handlers) []Route {
 		{Method: http.MethodGet, Path: "/api/v1/jobs/{name}", Access: Read, JSON: h.job},
 		{Method: http.MethodPost, Path: "/api/v1/jobs/{name}/run", Access: Write, JSON: h.runJob},
 		{Method: http.MethodPost, Path: "/api/v1/stress", Access: Write, JSON: h.stress},
+		{Method: http.MethodGet, Path: "/api/v1/reminders", Access: Read, JSON: h.reminders},
+		{Method: http.MethodPost, Path: "/api/v1/reminders", Access: Write, JSON: h.scheduleReminder},
 		{Method: http.MethodGet, Path: "/dashboard", Access: AdminPage, Page: h.dashboardPage},
 		{Method: http.MethodGet, Path: "/dashboard.js", Access: LoggedIn, Page: h.dashboardScript},
 	}

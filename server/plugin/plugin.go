@@ -198,7 +198,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (res
 	if a == nil {
 		return ephemeral("Cluster Demo is not active."), nil
 	}
-	return ephemeral(command.Execute(a, p.API, args.UserId, args.Command, args.SiteURL)), nil
+	return ephemeral(command.Execute(a, p.API, args.UserId, args.ChannelId, args.Command, args.SiteURL)), nil
 }
 
 func ephemeral(text string) *model.CommandResponse {

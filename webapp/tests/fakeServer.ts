@@ -59,8 +59,9 @@ export function fakeServer(handler: Handler): FakeServer {
     };
 }
 
-// Routes GET /status to a status provider and GET /jobs/{name} to a job
-// detail with no history; anything else goes to `other`.
+// Routes GET /status to a status provider, GET /jobs/{name} to a job
+// detail with no history and GET /reminders to an empty list; anything
+// else goes to `other`.
 export function statusServer(status: () => unknown, other?: Handler): FakeServer {
     return fakeServer((req) => {
         if (req.method === 'GET' && req.path === '/status') {
@@ -69,6 +70,9 @@ export function statusServer(status: () => unknown, other?: Handler): FakeServer
         const job = /^\/jobs\/([^/]+)$/.exec(req.path);
         if (req.method === 'GET' && job) {
             return {status: 200, body: {name: job[1], history: []}};
+        }
+        if (req.method === 'GET' && req.path === '/reminders') {
+            return {status: 200, body: {reminders: []}};
         }
         if (other) {
             return other(req);

@@ -69,9 +69,11 @@ describe('production switch', () => {
         const runNow = screen.getByRole('button', {name: 'Run job quick now'});
         expect(runNow).toBeDisabled();
         expect(runNow).toHaveAccessibleDescription(
-            'Taking and releasing demo locks, running jobs now and stress runs are switched off on this server: Switched off for production. Status stays readable.',
+            'Taking and releasing demo locks, running jobs now, stress runs and reminders are switched off on this server: Switched off for production. Status stays readable.',
         );
         expect(screen.getByRole('button', {name: 'Start stress demo'})).toBeDisabled();
+        expect(await screen.findByText('Scheduling reminders is switched off on this server.')).toBeInTheDocument();
+        expect(screen.queryByRole('button', {name: 'Schedule reminder'})).not.toBeInTheDocument();
         // Status stays: the lock is still listed.
         expect(within(screen.getByRole('table', {name: 'Locks'})).getByText('mine')).toBeInTheDocument();
     });

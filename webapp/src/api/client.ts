@@ -1,5 +1,6 @@
 import {csrfToken as cookieCsrfToken} from './csrf';
 import {DecodeError, decodeJob, decodeLock, decodeStatus} from './decode';
+import {decodeReminder, decodeReminders, type Reminder, reminderSeconds, reminderTextError} from './reminders';
 import {apiBase} from './siteUrl';
 import type {Job, Lock, Status} from './types';
 import {holdSeconds, lockNameError, secondsError, stressSeconds} from './validation';
@@ -28,6 +29,10 @@ export interface ClusterClient {
     releaseLock(name: string): Promise<Lock>;
     runJob(name: string): Promise<Job>;
     startStress(seconds: number): Promise<void>;
+    getReminders(signal?: AbortSignal): Promise<Reminder[]>;
+
+    // Posted by the bot in the digest channel set in the plugin settings.
+    scheduleReminder(seconds: number, text: string): Promise<Reminder>;
 }
 
 export interface ClientOptions {
@@ -157,6 +162,18 @@ export function createClient(options: ClientOptions): ClusterClient {
                 return reject(invalid);
             }
             await request('POST', '/stress', {seconds});
+        },
+
+        async getReminders(signal) {
+            return decodeReminders(await request('GET', '/reminders', undefined, signal));
+        },
+
+        async scheduleReminder(seconds, text) {
+            const invalid = secondsError(seconds, reminderSeconds) ?? reminderTextError(text);
+            if (invalid) {
+                return reject(invalid);
+            }
+            return decodeReminder(await request('POST', '/reminders', {seconds, text}));
         },
     };
 }

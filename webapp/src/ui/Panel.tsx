@@ -18,6 +18,7 @@ import {NodeDirectory} from './nodeColors';
 import {NodeDirectoryContext, NodeLabel} from './NodeLabel';
 import {NodesTable} from './NodesTable';
 import {actionsOffId, defaultActionsOffReason} from './actionsOff';
+import {RemindersSection} from './RemindersSection';
 import {RefusedNotice, SettingsSection} from './SettingsSection';
 import {StressSection, stressKey} from './StressSection';
 import {panelCss} from './styles';
@@ -178,7 +179,7 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                             id={actionsOffId}
                             className='cd-note'
                         >
-                            {`Taking and releasing demo locks, running jobs now and stress runs are switched off on this server: ${actionsOff} Status stays readable.`}
+                            {`Taking and releasing demo locks, running jobs now, stress runs and reminders are switched off on this server: ${actionsOff} Status stays readable.`}
                         </p>
                     )}
                 </div>
@@ -223,6 +224,12 @@ export function Panel({client, changes, pollMs}: PanelProps) {
                     busy={actions.isBusy(stressKey)}
                     error={errorFor(actions, stressKey)}
                     onStart={onStartStress}
+                />
+                <RemindersSection
+                    client={client}
+                    now={now}
+                    actionsOff={actionsOff}
+                    pollMs={pollMs}
                 />
                 {status.settings && <SettingsSection settings={status.settings}/>}
             </NodeDirectoryContext.Provider>
