@@ -2,13 +2,22 @@
 
 package e2e
 
-import "time"
+import (
+	"time"
+
+	"github.com/clusterdemo/clusterdemo/server/app"
+)
 
 // Timing bounds, each named after what it protects. They are the product's
 // own parameters plus headroom for this 2-core machine, never measured
 // figures: a bound that fails means the behaviour it names is broken or far
 // slower than designed.
 const (
+	// statusFreshness bounds how long a change takes to show in another
+	// node's status, lock list or locks command: those answer from the
+	// node's status cache, never older than app.StatusMaxAge; the second
+	// on top is the request round trips of a loaded machine.
+	statusFreshness = app.StatusMaxAge + time.Second
 	// leaseTTL is the cluster package's default lease TTL: a lease whose
 	// holder stops refreshing it expires after this.
 	leaseTTL = 15 * time.Second

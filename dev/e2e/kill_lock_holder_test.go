@@ -9,9 +9,14 @@ import (
 	"time"
 )
 
-// Killing the lock holder: kill -9 the node holding a demo lock. Within the
-// lease TTL + 5 s another node's status shows the lock free, that node can
-// take it, and the dead node is shown not alive.
+// Killing the lock holder: kill -9 the node holding a demo lock. A request
+// on another node that waits for the lock gets it within the lease TTL + 5 s
+// of the kill, never before the dead node's lease expired (the waiter takes
+// a lease over only after seeing it unchanged for a whole TTL on its own
+// clock); within the lease TTL + 5 s the status shows the lock free and the
+// dead node not alive. Catches a takeover before the lease ended (two
+// holders), a lease of a dead node that nobody can ever take over, and a
+// status that keeps showing the dead node's lease as held.
 func TestKillLockHolder(t *testing.T) {
 	suite.withNode3(t)
 	selves := suite.healthy(t)
@@ -50,14 +55,22 @@ func TestKillLockHolder(t *testing.T) {
 	})
 	t.Logf("node 1 showed the lock free and node 2 gone %v after the kill", time.Since(killedAt).Round(time.Millisecond))
 
-	lock := mustAcquire(t, node1, selves[0], name, 30)
+	// A request that waits: it takes the dead node's lease over once it has
+	// seen it unchanged for a whole TTL.
+	waitSeconds := int((leaseTTL + failoverSlack + time.Second - 1) / time.Second)
+	var lock apiLock
+	began := time.Now()
+	expect(t, "acquire through node 1, waiting for the dead node's lease", acquire(t, node1, name, 30, waitSeconds), http.StatusOK, &lock)
+	if !lock.Held || lock.HolderID == nil || *lock.HolderID != selves[0].ID || lock.AcquiredAt == nil {
+		t.Fatalf("the waiting acquire through node 1 does not show the lock held by node 1: %v", lock)
+	}
 	if lock.AcquiredAt.Before(lastExpiry.Add(-timestampRounding)) {
 		t.Errorf("node 1 took the lock at %s, before the dead node's lease expired at %s: two holders at once", fmtTime(lock.AcquiredAt), fmtTime(&lastExpiry))
 	}
-	if since := time.Since(killedAt); since > bound {
-		t.Errorf("node 1 took the lock %v after the kill, beyond the lease TTL + slack (%v)", since, bound)
+	if took := time.Since(began); took > bound {
+		t.Errorf("node 1's waiting acquire took %v, beyond the lease TTL + slack (%v)", took, bound)
 	}
-	t.Logf("node 1 took %s (token %d) %v after node 2 was killed", name, *lock.FencingToken, time.Since(killedAt).Round(time.Millisecond))
+	t.Logf("node 1 took %s (token %d) %v after node 2 was killed, %v after it began to wait", name, *lock.FencingToken, time.Since(killedAt).Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
 	expect(t, "release through node 1", release(t, node1, name), http.StatusOK, nil)
 
 	suite.startNode(t, node2)

@@ -37,6 +37,16 @@ func requireAll(t *testing.T, what, reply string, parts ...string) {
 	}
 }
 
+// containsAll reports whether reply holds every part.
+func containsAll(reply string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(reply, p) {
+			return false
+		}
+	}
+	return true
+}
+
 // hasLine reports whether one line of reply holds every part.
 func hasLine(reply string, parts ...string) bool {
 	for _, line := range strings.Split(reply, "\n") {
@@ -83,8 +93,12 @@ func TestSlashCommand(t *testing.T) {
 		}
 		// Node 2's locks table names node 1 as the holder; its lock command
 		// says the lock is busy and who holds it.
-		requireAll(t, "locks through node 2", commandAs(t, node2, admin, "/clusterdemo locks"),
-			"Answered by node **"+selves[1].Name+"**", name, selves[0].Name)
+		// The locks table comes from node 2's status cache: within its
+		// freshness bound.
+		eventually(t, "node 2's /clusterdemo locks naming the lock and its holder", statusFreshness, func() (bool, string) {
+			reply := commandAs(t, node2, admin, "/clusterdemo locks")
+			return containsAll(reply, "Answered by node **"+selves[1].Name+"**", name, selves[0].Name), reply
+		})
 		requireAll(t, "lock through node 2 while node 1 holds it", commandAs(t, node2, admin, "/clusterdemo lock "+name),
 			"busy", selves[0].Name)
 	})

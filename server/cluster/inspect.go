@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"errors"
+	"time"
 )
 
 // LockState is a lock as the store shows it now.
@@ -9,7 +10,12 @@ type LockState struct {
 	// Lease is the current lease; when the lock is free it is zero apart
 	// from Name.
 	Lease
-	// Held reports whether a live lease is stored.
+	// Held reports whether a live lease is stored: one whose stated expiry
+	// has not passed by this node's clock. A lease whose holder died stays
+	// in the store until LeaseStoreExpiry (nobody may take it over before
+	// seeing it unchanged for a whole TTL), but it is shown free once it
+	// lapsed. This is a view for people, judged by this node's clock
+	// against the holder's; no lock decision reads it.
 	Held bool
 }
 
@@ -49,5 +55,8 @@ func lockState(name string, cur []byte) LockState {
 	}
 	l := rec.lease()
 	l.Name = name
+	if !l.ExpiresAt.IsZero() && !time.Now().Before(l.ExpiresAt) {
+		return LockState{Lease: Lease{Name: name}}
+	}
 	return LockState{Lease: l, Held: true}
 }
