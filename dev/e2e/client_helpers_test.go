@@ -15,6 +15,7 @@ import (
 	"github.com/mattermost/mattermost-server/v5/model"
 
 	"github.com/clusterdemo/clusterdemo/dev/localcluster"
+	"github.com/clusterdemo/clusterdemo/server/app"
 )
 
 // The plugin's HTTP API driven with plain net/http, as a client would: the
@@ -22,7 +23,9 @@ import (
 
 // requestTimeout bounds one request, so a hung node fails a call instead of
 // stalling a test; requests to a node being killed are expected to fail.
-const requestTimeout = 10 * time.Second
+// The longest a request may rightly take is an acquire that waits the
+// API's longest wait for a lock; 5 s on top for the round trip.
+const requestTimeout = app.MaxWaitSeconds*time.Second + 5*time.Second
 
 // httpClient does not follow redirects: a route answering with one is
 // reported as it answered, not as wherever it pointed.
