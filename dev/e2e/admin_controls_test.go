@@ -265,8 +265,9 @@ func TestAdminControls(t *testing.T) {
 				call(t, node2, suite.admin(), http.MethodPost, "/api/v1/locks/"+name+"/release", nil)
 			}
 		}()
-		// Shorter than the client's request timeout.
-		const waitSeconds = int(requestTimeout/time.Second) - 2
+		// Long enough that every request is in progress at once, well
+		// inside the API's longest wait and the client's request timeout.
+		const waitSeconds = 8
 		statuses := make([]int, len(names))
 		var wg sync.WaitGroup
 		start := make(chan struct{})
