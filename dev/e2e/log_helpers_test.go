@@ -94,3 +94,21 @@ func (m logMark) mustMatch(t *testing.T, parts ...string) []string {
 	}
 	return lines
 }
+
+// logField is how a node's log writes a plugin's log field: Mattermost 5.39
+// as JSON (`"key": "value"`), 6.7.2 as logfmt (key=value).
+func logField(key, value string) string {
+	if suite.version == "6.7.2" {
+		return key + "=" + value
+	}
+	return fmt.Sprintf("%q: %q", key, value)
+}
+
+// errorLevel is how a node's log marks an error line: 5.39 a tab-separated
+// level, 6.7.2 the level before the bracketed time.
+func errorLevel() string {
+	if suite.version == "6.7.2" {
+		return "error ["
+	}
+	return "\terror\t"
+}

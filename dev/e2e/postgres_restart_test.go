@@ -203,7 +203,7 @@ func TestPostgresRestartUnderStress(t *testing.T) {
 		if len(panics) > 0 {
 			t.Errorf("node %d logged a panic during the outage:\n%s", i+1, strings.Join(panics, "\n"))
 		}
-		errors, err := m.matching("\terror\t", `"plugin_id": "clusterdemo"`)
+		errors, err := m.matching(errorLevel(), logField("plugin_id", "clusterdemo"))
 		if err != nil {
 			t.Fatalf("cannot read the node logs: %v", err)
 		}
