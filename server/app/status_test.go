@@ -46,6 +46,9 @@ func newStatusFixture(t *testing.T) *statusFixture {
 		if ok, err := m.TryLock(); !ok || err != nil {
 			t.Fatalf("TryLock: %v %v", ok, err)
 		}
+		// Lease waits for the fencing counter's move, so that write is not
+		// counted with the status request's calls.
+		m.Lease()
 		t.Cleanup(m.Unlock)
 	}
 	now := time.Now()

@@ -68,6 +68,12 @@ func (q *queue) attempt(cfg MutexConfig, waiting bool) (*holding, time.Duration,
 // token in the lease and advances the counter once the lease is held.
 func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, error) {
 	q.mu.Lock()
+	settling := q.settling
+	q.mu.Unlock()
+	if settling != nil {
+		<-settling // the guess below starts from the last token taken here
+	}
+	q.mu.Lock()
 	fence, known := q.view.fence, q.view.fenceKnown
 	q.mu.Unlock()
 	if !known && q.inst.kv.canRead() {
@@ -130,23 +136,11 @@ func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, er
 	// The counter moves only now that the lease is ours: moved in parallel
 	// with the insert, a token could be taken before another instance's
 	// whole hold and used after it, going backwards. The guess is stored in
-	// the lease already, so when it is right this is one more round trip
-	// and no rewrite.
+	// the lease already, so when it is right the move is one more round
+	// trip, made in the background (settleFence), and no rewrite.
 	h := newHolding(q, cfg, rec, value, sent)
-	advanced := false
 	if known {
-		advanced, _ = advanceCounter(q.inst.kv, q.fkey, fence, rec.Fence)
-	}
-	if advanced {
-		q.mu.Lock()
-		q.view.setFence(rec.Fence)
-		q.mu.Unlock()
-		if time.Since(sent) > cfg.TTL-margin(cfg) {
-			// The counter moved so late that the lease may have lapsed in
-			// between; a token is only ours if the lease was held when the
-			// counter reached it. A successful refresh proves that.
-			h.refreshNow()
-		}
+		h.settleFence(fence, sent)
 	} else {
 		h.confirmFence()
 	}

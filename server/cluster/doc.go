@@ -2,7 +2,8 @@
 // Mattermost plugins, built on the plugin key-value store. It keeps the API
 // documented for Mattermost plugins (NewMutex, Lock, Unlock, Schedule,
 // JobConfig, Close) and adds contexts, TryLock, fencing tokens, a lost-lease
-// signal, fast local handoff and read-only views for status pages.
+// signal, fast local handoff, one-shot jobs (JobOnceScheduler, with
+// mattermost-plugin-api's keys) and read-only views for status pages.
 //
 //	m := cluster.NewMutex(p.API, "my-lock")
 //	m.Lock()
@@ -37,11 +38,12 @@
 // slack (their 15 s TTL less their 7.5 s refresh interval), and a v0.0.19
 // node waits up to LeaseStoreExpiry for a lease of ours whose holder died.
 //
-// Fencing tokens: a lease's token is higher than that of every lease of the
-// same name that ended before it began, as long as no node's clock is
-// behind another's by more than IdleKeyWindow (the counter key expires after
-// that long idle and restarts from the clock). Token 0 means unfenced: the
-// API has no KVGet, or the counter could not be reached in time.
+// Fencing tokens: the token Mutex.Lease reports is higher than every token
+// reported for a lease of the same name that ended before this one began,
+// as long as no node's clock is behind another's by more than IdleKeyWindow
+// (the counter key expires after that long idle and restarts from the
+// clock). Token 0 means unfenced: the API has no KVGet, or the counter could
+// not be reached in time.
 //
 // Jobs: a run starts only under the job's lock, after a compare-and-set of
 // the job's record against the exact bytes read, so a job never runs twice

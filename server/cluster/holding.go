@@ -27,6 +27,10 @@ type holding struct {
 	done    bool // released or handed off; no more writes
 	gone    bool // a compare-and-set proved the lease is no longer ours
 
+	// settled, when not nil, is closed once the fencing token is final
+	// (see settleFence). It is set before the holding is shared.
+	settled chan struct{}
+
 	state      sync.Mutex
 	rec        record
 	validUntil time.Time   // by our clock: the last confirmed write's send time + TTL - margin
@@ -156,7 +160,10 @@ func (h *holding) fence() uint64 {
 	return h.rec.Fence
 }
 
+// lease is the lease as held, with its final fencing token: it waits for
+// the counter to settle if that is still in flight.
 func (h *holding) lease() Lease {
+	h.waitSettled()
 	h.state.Lock()
 	defer h.state.Unlock()
 	return h.rec.lease()
@@ -257,6 +264,7 @@ func (h *holding) refreshNow() {
 // through the store. confirmed reports whether the counter moved as
 // guessed; if not, the caller must run confirmFence on the new holding.
 func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
+	h.waitSettled() // the next token is counted from ours
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.done || h.gone || h.isLost() {
@@ -323,6 +331,12 @@ type fenceResult struct {
 // KVGet, a corrupt counter, the lease's deadline near) the lease carries
 // token 0: "unfenced".
 func (h *holding) confirmFence() {
+	h.mu.Lock()
+	ended := h.done || h.gone
+	h.mu.Unlock()
+	if ended {
+		return // a lease no longer held needs no token
+	}
 	token, err := h.claimToken()
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -359,6 +373,57 @@ func (h *holding) confirmFence() {
 			return
 		}
 		time.Sleep(backoff(failures + 1))
+	}
+}
+
+// settleFence moves the fencing counter from `from` to the token guessed in
+// the lease, in the background: Lock returns once the lease is stored, and
+// the counter's round trip overlaps the caller's critical section instead
+// of adding to it. Whoever needs the token final waits for h.settled:
+// Lease (so a holder never sees a token the counter has not reached while
+// it held the lease), a local handoff (the next token is counted from this
+// one) and this instance's next insert of the name (its guess starts from
+// the counter). Release does not wait: a token nobody read protects nothing,
+// and another instance that took the lock meanwhile with the same guess
+// loses the counter's compare-and-set to it, or wins it, and either way
+// ends with a token of its own (confirmFence).
+func (h *holding) settleFence(from uint64, sent time.Time) {
+	q := h.q
+	to := h.fence()
+	h.settled = make(chan struct{})
+	q.inst.use(q.name) // keep the queue, and what it learns of the counter
+	q.mu.Lock()
+	q.settling = h.settled
+	q.mu.Unlock()
+	go func() {
+		defer q.inst.put(q)
+		defer func() {
+			q.mu.Lock()
+			if q.settling == h.settled {
+				q.settling = nil
+			}
+			q.mu.Unlock()
+			close(h.settled)
+		}()
+		if ok, _ := advanceCounter(q.inst.kv, q.fkey, from, to); !ok {
+			h.confirmFence()
+			return
+		}
+		q.mu.Lock()
+		q.view.setFence(to)
+		q.mu.Unlock()
+		if time.Since(sent) > h.cfg.TTL-margin(h.cfg) {
+			// The counter moved so late that the lease may have lapsed in
+			// between; a token is only ours if the lease was held when the
+			// counter reached it. A successful refresh proves that.
+			h.refreshNow()
+		}
+	}()
+}
+
+func (h *holding) waitSettled() {
+	if h.settled != nil {
+		<-h.settled
 	}
 }
 

@@ -119,7 +119,9 @@ func (m *Mutex) Lost() <-chan struct{} {
 	return m.held.lost
 }
 
-// Lease returns the lease m holds now, and false when m is not locked.
+// Lease returns the lease m holds now, and false when m is not locked. Its
+// FencingToken is final: right after Lock, Lease may wait for the one KV
+// round trip that moves the fencing counter to it.
 func (m *Mutex) Lease() (Lease, bool) {
 	m.mu.Lock()
 	h := m.held

@@ -32,6 +32,9 @@ type queue struct {
 	held      *holding  // the lease a local goroutine holds, nil if none
 	waiters   list.List // of *waiter, oldest first
 	acquiring bool      // the acquire loop is running
+	// settling is closed when the fencing counter has moved for the last
+	// lease this instance took from the store (nil: nothing in flight).
+	settling chan struct{}
 
 	view clusterView // what this instance knows of the lock in the store
 
