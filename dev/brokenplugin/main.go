@@ -26,7 +26,7 @@ var variants = map[string]func(mmplugin.API) mmplugin.API{
 	"every-other-interval": newEveryOtherInterval,
 	"run-now-dropped":      newRunNowDropped,
 	"lost-as-failed":       newLostAsFailed,
-	"lock-read-error":      newLockReadError,
+	"unknown-lock-error":   newUnknownLockError,
 }
 
 func main() {
