@@ -46,7 +46,8 @@ func TestProducedBundle(t *testing.T) {
 const comparatorModule = "github.com/mattermost/mattermost-plugin-api"
 
 // productMain is the released plugin's main package, in the product module;
-// the benchmark plugin's is bench/plugin, in the benchmark module.
+// the benchmark plugin's is bench/plugin, in the benchmark module, and the
+// deliberately broken builds' is dev/brokenplugin.
 const (
 	productModule = "github.com/clusterdemo/clusterdemo"
 	productMain   = productModule + "/server"
@@ -90,7 +91,7 @@ func checkNoComparator(t *testing.T, bundlePath string, manifest *model.Manifest
 		}
 		checked++
 		if info.Path != productMain || info.Main.Path != productModule {
-			t.Errorf("%s is %s of module %s, want %s of %s: the benchmark plugin must not ship", header.Name, info.Path, info.Main.Path, productMain, productModule)
+			t.Errorf("%s is %s of module %s, want %s of %s: only the product's plugin ships (never the benchmark's or a broken build)", header.Name, info.Path, info.Main.Path, productMain, productModule)
 		}
 		for _, dep := range info.Deps {
 			if dep.Path == comparatorModule {

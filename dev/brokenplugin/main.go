@@ -20,13 +20,15 @@ import (
 	"github.com/clusterdemo/clusterdemo/server/plugin"
 )
 
-// variants names each fault and what wrong implementation it stands for.
+// variants names each fault (variants.go says what wrong implementation it
+// stands for); beside each, the end-to-end check it fails and the assertion
+// that fails.
 var variants = map[string]func(mmplugin.API) mmplugin.API{
-	"slow-waiter":          newSlowWaiter,
-	"every-other-interval": newEveryOtherInterval,
-	"run-now-dropped":      newRunNowDropped,
-	"lost-as-failed":       newLostAsFailed,
-	"lock-read-error":      newLockReadError,
+	"slow-waiter":          newSlowWaiter,         // TestWhoHoldsTheLock: "more than the poll period plus margin"
+	"every-other-interval": newEveryOtherInterval, // TestJobsRunOncePerInterval: "between two starts, outside [...]"
+	"run-now-dropped":      newRunNowDropped,      // TestSlashCommand/run: "a run of slow caused by the request, finished: not within"
+	"lost-as-failed":       newLostAsFailed,       // TestKillSlowRunner: "the lost run recorded (error lost: ...)"
+	"unknown-lock-error":   newUnknownLockError,   // TestSecurity: "want 404, got 500"
 }
 
 func main() {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,9 +66,20 @@ func starts(t *testing.T, api mmplugin.API, interval, d time.Duration, during fu
 	return out
 }
 
+// everyOther is the every-other-interval fault over f, with the job's
+// configured interval read from configured.
+func everyOther(f fakeAPI, configured *atomic.Int64) mmplugin.API {
+	e := newEveryOtherInterval(f).(*everyOtherInterval)
+	e.configured = func(string) time.Duration { return time.Duration(configured.Load()) }
+	return e
+}
+
 func TestEveryOtherIntervalRunsAJobAtHalfItsRate(t *testing.T) {
 	const interval = 100 * time.Millisecond
-	got := starts(t, newEveryOtherInterval(newFake()), interval, 1100*time.Millisecond, nil)
+	var configured atomic.Int64
+	configured.Store(int64(interval))
+	f := newFake()
+	got := starts(t, everyOther(f, &configured), interval, 1100*time.Millisecond, nil)
 	if len(got) < 3 {
 		t.Fatalf("%d starts", len(got))
 	}
@@ -75,6 +87,40 @@ func TestEveryOtherIntervalRunsAJobAtHalfItsRate(t *testing.T) {
 		if gap := got[i].Sub(got[i-1]); gap < 2*interval-5*time.Millisecond {
 			t.Errorf("starts %v apart: not every other interval", gap)
 		}
+	}
+	// The fault is in the schedule only: every run is recorded as the
+	// product records it, finished and without an error.
+	state, err := cluster.InspectJob(f, "variant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state.Runs != int64(len(got)) || state.Running || state.LastError != "" {
+		t.Errorf("after %d starts the record shows %d runs, running %v, error %q", len(got), state.Runs, state.Running, state.LastError)
+	}
+}
+
+func TestEveryOtherIntervalRunsAChangedIntervalOnTimeOnce(t *testing.T) {
+	const long, short = time.Hour, 100 * time.Millisecond
+	var configured atomic.Int64
+	configured.Store(int64(long))
+	f := newFake()
+	api := everyOther(f, &configured)
+	if first := starts(t, api, long, 100*time.Millisecond, nil); len(first) != 1 {
+		t.Fatalf("%d starts on the hour-long interval, want 1", len(first))
+	}
+	configured.Store(int64(short))
+	changed := time.Now()
+	got := starts(t, api, short, 700*time.Millisecond, nil)
+	if len(got) < 2 {
+		t.Fatalf("%d starts after the change", len(got))
+	}
+	// The record still carries the hour: the first run on the new interval
+	// is due an interval after the last start, long past.
+	if late := got[0].Sub(changed); late > short/2 {
+		t.Errorf("the first run on the changed interval started %v after the change", late)
+	}
+	if gap := got[1].Sub(got[0]); gap < 2*short-5*time.Millisecond {
+		t.Errorf("the second run on the changed interval started %v after the first: not every other interval", gap)
 	}
 }
 
@@ -123,12 +169,19 @@ func TestLostAsFailedRecordsALostRunAsAFailure(t *testing.T) {
 	}
 }
 
-func TestLockReadErrorFailsOnlyTheTestsLocks(t *testing.T) {
-	api := newLockReadError(newFake())
-	if _, appErr := api.KVGet("mutex_e2e-sec"); appErr == nil {
-		t.Error("reading an e2e lock did not fail")
+func TestUnknownLockErrorFailsOnlyAMissingDemoLockRecord(t *testing.T) {
+	f := newFake()
+	api := newUnknownLockError(f)
+	if _, appErr := api.KVGet(demoLockRecordPrefix + "nobody"); appErr == nil {
+		t.Error("reading a demo lock record nobody wrote did not fail")
 	}
-	if _, appErr := api.KVGet("mutex_cron_quick"); appErr != nil {
-		t.Errorf("reading a job lock failed: %v", appErr)
+	if _, appErr := f.KVSetWithOptions(demoLockRecordPrefix+"taken", []byte(`{"name":"taken"}`), model.PluginKVSetOptions{}); appErr != nil {
+		t.Fatal(appErr)
+	}
+	if value, appErr := api.KVGet(demoLockRecordPrefix + "taken"); appErr != nil || value == nil {
+		t.Errorf("reading a demo lock record that exists: %s %v", value, appErr)
+	}
+	if value, appErr := api.KVGet("mutex_nobody"); appErr != nil || value != nil {
+		t.Errorf("reading another missing key: %s %v", value, appErr)
 	}
 }

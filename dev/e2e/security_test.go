@@ -62,7 +62,7 @@ func expectJSONError(t *testing.T, what string, r reply, status int) {
 // Catches: a route that forgets its access rule, a cookie session accepted
 // without the CSRF header, bad input that reaches the store, and a lock
 // lookup that fails with a server error where it should say "not found"
-// (dev/brokenplugin lock-read-error).
+// (dev/brokenplugin unknown-lock-error).
 func TestSecurity(t *testing.T) {
 	suite.healthy(t)
 	node1, node2 := suite.node(1), suite.node(2)
