@@ -89,8 +89,8 @@ type timings struct {
 	// Chosen by measurement (make bench-cluster, 2 unlicensed nodes, 4+4
 	// workers, 1 ms critical section): with pollHandover the lock sits idle
 	// only briefly at each hand-over between nodes, so a short batch keeps
-	// the longest wait well under a second without giving up throughput
-	// (the run at 7818835: 319/s, longest wait 0.66 s; v0.0.19: 251/s, 11 s).
+	// the longest wait under a second without giving up throughput (the
+	// contention rows of README's Performance section show the last run).
 	localBatch time.Duration
 	// yieldWithEvents and yieldWithoutEvents are how long the local waiters
 	// of an instance that released the lock for fairness hold back, so the
