@@ -11,6 +11,7 @@ import (
 // they asked, straight from the previous holder: no store polling while
 // they wait, and no inserts at all.
 func TestLocalHandoffIsFIFOAndDoesNotPoll(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	first := NewMutex(ins[0], "fifo")
 	first.Lock()
@@ -62,6 +63,7 @@ func TestLocalHandoffIsFIFOAndDoesNotPoll(t *testing.T) {
 }
 
 func TestLocalHandoffGivesEachHolderANewTokenAndLease(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	a := NewMutex(ins[0], "tok")
 	b := NewMutex(ins[0], "tok")
@@ -90,6 +92,7 @@ func TestLocalHandoffGivesEachHolderANewTokenAndLease(t *testing.T) {
 }
 
 func TestCrossInstanceHandoffWaitsWithoutFailedInserts(t *testing.T) {
+	t.Parallel()
 	for _, events := range []bool{true, false} {
 		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) {
 			s, ins := newCluster(2, events)
@@ -119,6 +122,7 @@ func TestCrossInstanceHandoffWaitsWithoutFailedInserts(t *testing.T) {
 }
 
 func TestNarrowAPIStillExcludes(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(2, false)
 	a := NewMutex(&kvOnly{ins[0]}, "narrow")
 	b := NewMutex(&kvOnly{ins[1]}, "narrow")
@@ -140,6 +144,7 @@ func TestNarrowAPIStillExcludes(t *testing.T) {
 // goroutine keeps getting the lock, nobody is ever inside with anybody else.
 func TestFairnessAcrossInstances(t *testing.T) {
 	slowTest(t)
+	t.Parallel()
 	for _, events := range []bool{true, false} {
 		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) {
 			s, ins := newCluster(2, events)

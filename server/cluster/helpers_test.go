@@ -1,6 +1,10 @@
 package cluster
 
 import (
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,4 +100,30 @@ func (o *overlapDetector) count() int {
 
 func atomicInsert() model.PluginKVSetOptions {
 	return model.PluginKVSetOptions{Atomic: true, ExpireInSeconds: 15}
+}
+
+// ownProcessEnv marks the process runInOwnProcess starts.
+const ownProcessEnv = "CLUSTER_TEST_OWN_PROCESS"
+
+// runInOwnProcess runs the calling top-level test again in a new process of
+// this test binary, alone (with -seed passed on), and fails t if it fails
+// there or does not run at all. A test that measures or sets what is the
+// whole process's (its heap, the package's timings) runs there, so that it
+// can run side by side with the others.
+func runInOwnProcess(t *testing.T) {
+	t.Helper()
+	args := []string{"-test.run=^" + t.Name() + "$", "-test.count=1", "-test.v"}
+	if *seedFlag != 0 {
+		args = append(args, "-seed="+strconv.FormatInt(*seedFlag, 10))
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), ownProcessEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	t.Logf("in its own process:\n%s", out)
+	if err != nil {
+		t.Fatalf("in its own process: %v", err)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+		t.Fatal("in its own process: the test did not run")
+	}
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func TestScheduleRejectsBadConfig(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	for _, iv := range []time.Duration{0, -time.Second} {
 		if _, err := Schedule(ins[0], "bad", JobConfig{Interval: iv}, func() {}); err == nil {
@@ -25,6 +26,7 @@ func TestScheduleRejectsBadConfig(t *testing.T) {
 // Three instances schedule one job: runs never overlap and never start
 // within one interval of each other, anywhere in the cluster.
 func TestJobRunsAtMostOncePerInterval(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(3, true)
 	const interval = 200 * time.Millisecond
 	var mu sync.Mutex
@@ -71,6 +73,7 @@ func TestJobRunsAtMostOncePerInterval(t *testing.T) {
 }
 
 func TestJobPanicIsRecoveredAndRecorded(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	var mu sync.Mutex
 	runs := 0
@@ -112,6 +115,7 @@ func TestJobPanicIsRecoveredAndRecorded(t *testing.T) {
 }
 
 func TestJobRunNowAndMetadata(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(2, true)
 	SetNode(ins[0], Node{ID: "n-a", Name: "A"})
 	started := make(chan Run, 10)
@@ -225,6 +229,7 @@ func TestJobFailoverRecordsLostRun(t *testing.T) {
 }
 
 func TestJobCloseWaitsForRunningCallback(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	inRun := make(chan struct{})
 	var finished bool
@@ -255,6 +260,7 @@ func TestJobCloseWaitsForRunningCallback(t *testing.T) {
 }
 
 func TestJobLockIsKnownAndInspectable(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	inRun := make(chan struct{})
 	release := make(chan struct{})
@@ -287,6 +293,7 @@ func TestJobLockIsKnownAndInspectable(t *testing.T) {
 
 // The documented JobPluginAPI alone (no events) is enough for jobs.
 func TestJobWithTheDocumentedAPIOnly(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(2, false)
 	var mu sync.Mutex
 	runs := 0
@@ -323,6 +330,7 @@ func TestJobWithTheDocumentedAPIOnly(t *testing.T) {
 // latency swings between 0 and 12 ms while the job runs, so this fails when
 // the due time is taken from before the record write.
 func TestJobCallbacksStartAnIntervalApartWhateverTheKVLatency(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	in := ins[0]
 	stopSwing := make(chan struct{})
