@@ -142,21 +142,29 @@ func TestNarrowAPIStillExcludes(t *testing.T) {
 
 // Four goroutines on each of two instances, short critical sections: every
 // goroutine keeps getting the lock, nobody is ever inside with anybody else.
+// Kept getting means: no goroutine waits a third of the run for one
+// acquisition, and each gets at least half the mean share. An instance that
+// keeps handing the lock to its own goroutines and yields to the other
+// instance only now and then (a batch of a second, or only when its local
+// queue runs dry) fails on the wait; one that lets the other instance in
+// for a fraction of its share fails on the counts.
 func TestFairnessAcrossInstances(t *testing.T) {
 	slowTest(t)
 	t.Parallel()
+	const run = 3 * time.Second
+	const perInstance = 4
 	for _, events := range []bool{true, false} {
 		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) {
 			s, ins := newCluster(2, events)
 			s.SetLatency(500 * time.Microsecond)
 			var det overlapDetector
-			stop := time.Now().Add(2 * time.Second)
+			stop := time.Now().Add(run)
 			var mu sync.Mutex
 			counts := map[string]int{}
 			maxWait := time.Duration(0)
 			var wg sync.WaitGroup
 			for i, in := range ins {
-				for g := 0; g < 4; g++ {
+				for g := 0; g < perInstance; g++ {
 					m := NewMutex(in, "fair")
 					id := fmt.Sprintf("i%d/g%d", i, g)
 					wg.Add(1)
@@ -181,22 +189,26 @@ func TestFairnessAcrossInstances(t *testing.T) {
 				}
 			}
 			wg.Wait()
+			t.Logf("counts %v, max wait %v, stats %+v", counts, maxWait, s.Stats())
 			if det.count() != 0 {
 				t.Fatalf("%d overlaps", det.count())
 			}
+			total := 0
+			for _, c := range counts {
+				total += c
+			}
+			goroutines := len(ins) * perInstance
 			for i := range ins {
-				for g := 0; g < 4; g++ {
+				for g := 0; g < perInstance; g++ {
 					id := fmt.Sprintf("i%d/g%d", i, g)
-					if counts[id] < 2 {
-						t.Fatalf("%s acquired %d times in 2 s: starved (counts %v)", id, counts[id], counts)
+					if 2*counts[id]*goroutines < total {
+						t.Errorf("%s acquired %d times of %d in %v: less than half its share (counts %v)", id, counts[id], total, run, counts)
 					}
 				}
 			}
-			// Generous: the benchmark measures the real figure.
-			if maxWait > 2500*time.Millisecond {
-				t.Fatalf("a goroutine waited %v", maxWait)
+			if maxWait > run/3 {
+				t.Errorf("a goroutine waited %v for the lock, a third of the %v run or more", maxWait, run)
 			}
-			t.Logf("counts %v, max wait %v, stats %+v", counts, maxWait, s.Stats())
 		})
 	}
 }

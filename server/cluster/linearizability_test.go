@@ -115,7 +115,7 @@ func TestLinearizability(t *testing.T) {
 	slowTest(t)
 	if os.Getenv(ownProcessEnv) == "" {
 		t.Parallel()
-		runInOwnProcess(t)
+		runInOwnProcess(t, false)
 		return
 	}
 	fast := defaultTimings

@@ -46,7 +46,7 @@ func TestPerNameStateEndsOnceIdle(t *testing.T) {
 	slowTest(t)
 	if os.Getenv(ownProcessEnv) == "" {
 		t.Parallel()
-		runInOwnProcess(t)
+		runInOwnProcess(t, true)
 		return
 	}
 	s, ins := newCluster(1, true)
