@@ -143,11 +143,14 @@ func TestNarrowAPIStillExcludes(t *testing.T) {
 // Four goroutines on each of two instances, short critical sections: every
 // goroutine keeps getting the lock, nobody is ever inside with anybody else.
 // Kept getting means: no goroutine waits a third of the run for one
-// acquisition, and each gets at least half the mean share. An instance that
-// keeps handing the lock to its own goroutines and yields to the other
-// instance only now and then (a batch of a second, or only when its local
-// queue runs dry) fails on the wait; one that lets the other instance in
-// for a fraction of its share fails on the counts.
+// acquisition, and each gets at least three quarters of the mean share (the
+// package's goroutines get within a tenth of it). An instance that never
+// yields to the other instance's waiters fails on both; one that yields only
+// after handing the lock locally for a second fails on both too (about a
+// second's wait, and the other instance's goroutines get under two thirds
+// of their share); one whose own waiters do not hold back after it yields,
+// so that the other instance's waiter, which polls, finds the lock taken
+// again, fails on the wait.
 func TestFairnessAcrossInstances(t *testing.T) {
 	slowTest(t)
 	t.Parallel()
@@ -201,8 +204,8 @@ func TestFairnessAcrossInstances(t *testing.T) {
 			for i := range ins {
 				for g := 0; g < perInstance; g++ {
 					id := fmt.Sprintf("i%d/g%d", i, g)
-					if 2*counts[id]*goroutines < total {
-						t.Errorf("%s acquired %d times of %d in %v: less than half its share (counts %v)", id, counts[id], total, run, counts)
+					if 4*counts[id]*goroutines < 3*total {
+						t.Errorf("%s acquired %d times of %d in %v: less than three quarters of its share (counts %v)", id, counts[id], total, run, counts)
 					}
 				}
 			}

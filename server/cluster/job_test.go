@@ -198,10 +198,9 @@ func TestJobRunNowAndMetadata(t *testing.T) {
 // lease lapses, another instance takes the job over within TTL + interval
 // (plus an interval of slack, still well under two TTLs), records the dead
 // run as lost, and the dying run's context is cancelled. An instance that
-// takes a dead holder's lock only once the store has expired it and it has
-// then watched it for a TTL of its own (two TTLs), or that waits for the
-// dead node's cluster event and otherwise polls as seldom as with events,
-// fails on the time.
+// takes a dead holder's lock only after watching its lease unchanged for
+// longer than a TTL (say, the store's expiry and then a TTL of its own: two
+// TTLs) fails on the time.
 func TestJobFailoverRecordsLostRun(t *testing.T) {
 	t.Parallel() // it mostly sleeps; it touches no package state
 	_, ins := newCluster(2, true)
