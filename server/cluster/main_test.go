@@ -9,11 +9,11 @@ import (
 
 // sleepingTestsAtOnce is how many tests marked t.Parallel run side by side
 // when -parallel is not given. go test's default is the number of CPUs, made
-// for tests that compute; these mostly wait out leases, polls and intervals
-// (the package's race-enabled run spends about a fifth of its wall time on a
-// CPU), so a 2-core machine would otherwise spend most of the run idle. The
-// tests that compute or measure the process as a whole do not call
-// t.Parallel, or measure in a process of their own.
+// for tests that compute; these mostly wait out leases, polls and intervals,
+// so on a machine with few CPUs the run would be mostly idle. The tests that
+// compute a lot or measure the process as a whole do so in a process of
+// their own (see runInOwnProcess); a -parallel given on the command line
+// wins.
 const sleepingTestsAtOnce = 8
 
 func TestMain(m *testing.M) {
