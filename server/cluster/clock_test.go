@@ -47,8 +47,8 @@ func TestLostIsSignalledBeforeASkewedNodeCanAcquire(t *testing.T) {
 // time is the lease's TTL after it was taken at the latest, when the store
 // may treat it as lapsed (the package signals a margin earlier). A holder
 // that learns of the loss only when the hanging refresh returns (after
-// refreshHang) fails, as does one whose deadline timer waits for the
-// refresh.
+// refreshHang) fails, as does one whose deadline is the store's expiry or
+// later (no margin, or the margin added instead of taken off).
 func TestLostIsSignalledWhileRefreshHangs(t *testing.T) {
 	slowTest(t)
 	t.Parallel() // it mostly sleeps; it touches no package state
