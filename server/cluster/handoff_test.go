@@ -142,15 +142,14 @@ func TestNarrowAPIStillExcludes(t *testing.T) {
 
 // Four goroutines on each of two instances, short critical sections: every
 // goroutine keeps getting the lock, nobody is ever inside with anybody else.
-// Kept getting means: no goroutine waits a third of the run for one
+// Kept getting means: no goroutine waits longestFairWait for one
 // acquisition, and each gets at least three quarters of the mean share (the
 // package's goroutines get within a tenth of it). An instance that never
-// yields to the other instance's waiters fails on both; one that yields only
-// after handing the lock locally for a second fails on both too (about a
-// second's wait, and the other instance's goroutines get under two thirds
-// of their share); one whose own waiters do not hold back after it yields,
-// so that the other instance's waiter, which polls, finds the lock taken
-// again, fails on the wait.
+// yields to the other instance's waiters fails on both; one that keeps
+// handing the lock locally for a second or more before it yields fails on
+// the wait; one whose own waiters do not hold back after it yields, so that
+// the other instance's waiter, which polls, finds the lock taken again,
+// fails on the wait too (one and a half seconds and more).
 func TestFairnessAcrossInstances(t *testing.T) {
 	slowTest(t)
 	t.Parallel()
@@ -209,9 +208,16 @@ func TestFairnessAcrossInstances(t *testing.T) {
 					}
 				}
 			}
-			if maxWait > run/3 {
-				t.Errorf("a goroutine waited %v for the lock, a third of the %v run or more", maxWait, run)
+			if maxWait >= longestFairWait {
+				t.Errorf("a goroutine waited %v for the lock in a %v run, want under %v", maxWait, run, longestFairWait)
 			}
 		})
 	}
 }
+
+// longestFairWait is the package's aim for the longest wait of a goroutine
+// while goroutines of another instance compete for the lock: under a second
+// (see localBatch). In the fake, with the race detector on a loaded machine,
+// the package's longest waits are about 0.2 s with cluster events and 0.65
+// to 0.8 s without.
+const longestFairWait = time.Second
