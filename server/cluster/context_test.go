@@ -63,6 +63,7 @@ func TestLockWithContextReturnsPromptlyWhenItsContextEnds(t *testing.T) {
 // holder's lease has lapsed so the handoff fails — and the waiter's
 // context ends meanwhile. It still returns within the bound.
 func TestLockWithContextReturnsPromptlyWhenAFailingHandoffIsInFlight(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, true)
 	s.SetLatency(ctxLatency)
 	const lock = "ctx-handoff"
@@ -104,6 +105,7 @@ func TestLockWithContextReturnsPromptlyWhenAFailingHandoffIsInFlight(t *testing.
 // its lock held by another instance, and while its acquisition's KV call
 // is in flight.
 func TestJobCloseReturnsPromptlyWhileWaitingForTheLock(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(2, true)
 	s.SetLatency(ctxLatency)
 	const key = "ctx-job"

@@ -11,6 +11,7 @@ import (
 // they asked, straight from the previous holder: no store polling while
 // they wait, and no inserts at all.
 func TestLocalHandoffIsFIFOAndDoesNotPoll(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	first := NewMutex(ins[0], "fifo")
 	first.Lock()
@@ -62,6 +63,7 @@ func TestLocalHandoffIsFIFOAndDoesNotPoll(t *testing.T) {
 }
 
 func TestLocalHandoffGivesEachHolderANewTokenAndLease(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	a := NewMutex(ins[0], "tok")
 	b := NewMutex(ins[0], "tok")
@@ -90,6 +92,7 @@ func TestLocalHandoffGivesEachHolderANewTokenAndLease(t *testing.T) {
 }
 
 func TestCrossInstanceHandoffWaitsWithoutFailedInserts(t *testing.T) {
+	t.Parallel()
 	for _, events := range []bool{true, false} {
 		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) {
 			s, ins := newCluster(2, events)
@@ -119,6 +122,7 @@ func TestCrossInstanceHandoffWaitsWithoutFailedInserts(t *testing.T) {
 }
 
 func TestNarrowAPIStillExcludes(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(2, false)
 	a := NewMutex(&kvOnly{ins[0]}, "narrow")
 	b := NewMutex(&kvOnly{ins[1]}, "narrow")
@@ -138,20 +142,31 @@ func TestNarrowAPIStillExcludes(t *testing.T) {
 
 // Four goroutines on each of two instances, short critical sections: every
 // goroutine keeps getting the lock, nobody is ever inside with anybody else.
+// Kept getting means: no goroutine waits longestFairWait for one
+// acquisition, and each gets at least three quarters of the mean share (the
+// package's goroutines get within a tenth of it). An instance that never
+// yields to the other instance's waiters fails on both; one that keeps
+// handing the lock locally for a second or more before it yields fails on
+// the wait; one whose own waiters do not hold back after it yields, so that
+// the other instance's waiter, which polls, finds the lock taken again,
+// fails on the wait too (one and a half seconds and more).
 func TestFairnessAcrossInstances(t *testing.T) {
 	slowTest(t)
+	t.Parallel()
+	const run = 3 * time.Second
+	const perInstance = 4
 	for _, events := range []bool{true, false} {
 		t.Run(fmt.Sprintf("events=%v", events), func(t *testing.T) {
 			s, ins := newCluster(2, events)
 			s.SetLatency(500 * time.Microsecond)
 			var det overlapDetector
-			stop := time.Now().Add(2 * time.Second)
+			stop := time.Now().Add(run)
 			var mu sync.Mutex
 			counts := map[string]int{}
 			maxWait := time.Duration(0)
 			var wg sync.WaitGroup
 			for i, in := range ins {
-				for g := 0; g < 4; g++ {
+				for g := 0; g < perInstance; g++ {
 					m := NewMutex(in, "fair")
 					id := fmt.Sprintf("i%d/g%d", i, g)
 					wg.Add(1)
@@ -176,22 +191,33 @@ func TestFairnessAcrossInstances(t *testing.T) {
 				}
 			}
 			wg.Wait()
+			t.Logf("counts %v, max wait %v, stats %+v", counts, maxWait, s.Stats())
 			if det.count() != 0 {
 				t.Fatalf("%d overlaps", det.count())
 			}
+			total := 0
+			for _, c := range counts {
+				total += c
+			}
+			goroutines := len(ins) * perInstance
 			for i := range ins {
-				for g := 0; g < 4; g++ {
+				for g := 0; g < perInstance; g++ {
 					id := fmt.Sprintf("i%d/g%d", i, g)
-					if counts[id] < 2 {
-						t.Fatalf("%s acquired %d times in 2 s: starved (counts %v)", id, counts[id], counts)
+					if 4*counts[id]*goroutines < 3*total {
+						t.Errorf("%s acquired %d times of %d in %v: less than three quarters of its share (counts %v)", id, counts[id], total, run, counts)
 					}
 				}
 			}
-			// Generous: the benchmark measures the real figure.
-			if maxWait > 2500*time.Millisecond {
-				t.Fatalf("a goroutine waited %v", maxWait)
+			if maxWait >= longestFairWait {
+				t.Errorf("a goroutine waited %v for the lock in a %v run, want under %v", maxWait, run, longestFairWait)
 			}
-			t.Logf("counts %v, max wait %v, stats %+v", counts, maxWait, s.Stats())
 		})
 	}
 }
+
+// longestFairWait is the package's aim for the longest wait of a goroutine
+// while goroutines of another instance compete for the lock: under a second
+// (see localBatch). In the fake, with the race detector on a loaded machine,
+// the package's longest waits are about 0.2 s with cluster events and 0.65
+// to 0.8 s without.
+const longestFairWait = time.Second

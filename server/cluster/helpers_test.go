@@ -1,6 +1,11 @@
 package cluster
 
 import (
+	"flag"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,4 +101,38 @@ func (o *overlapDetector) count() int {
 
 func atomicInsert() model.PluginKVSetOptions {
 	return model.PluginKVSetOptions{Atomic: true, ExpireInSeconds: 15}
+}
+
+// ownProcessEnv marks the process runInOwnProcess starts.
+const ownProcessEnv = "CLUSTER_TEST_OWN_PROCESS"
+
+// runInOwnProcess runs the calling top-level test again in a new process of
+// this test binary, alone (with -seed and -timeout passed on), and fails t
+// if it fails there or does not run at all. A test that measures or sets what
+// is the whole process's (its heap, the package's timings) runs there, so
+// that it can run side by side with the others.
+//
+// A test that keeps a CPU busy and times nothing says computes: its process
+// runs at a lower CPU priority (through nice, where there is one), so that
+// the tests that time what they watch keep the CPUs they need.
+func runInOwnProcess(t *testing.T, computes bool) {
+	t.Helper()
+	args := []string{os.Args[0], "-test.run=^" + t.Name() + "$", "-test.count=1", "-test.v",
+		"-test.timeout=" + flag.Lookup("test.timeout").Value.String()}
+	if *seedFlag != 0 {
+		args = append(args, "-seed="+strconv.FormatInt(*seedFlag, 10))
+	}
+	if nice, err := exec.LookPath("nice"); err == nil && computes {
+		args = append([]string{nice, "-n", "10"}, args...)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), ownProcessEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	t.Logf("in its own process:\n%s", out)
+	if err != nil {
+		t.Fatalf("in its own process: %v", err)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+		t.Fatal("in its own process: the test did not run")
+	}
 }

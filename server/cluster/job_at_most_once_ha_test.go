@@ -218,6 +218,7 @@ func failFirstFinishWrite(s *kvtest.Store, key string) {
 // A run that finished while its lease was held is recorded as finished,
 // not as lost, even when the first write of the finish record fails.
 func TestJobRunFinishedUnderTheLeaseIsRecordedAsFinished(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	const key = "finish"
 	failFirstFinishWrite(s, "cron_"+key)
@@ -241,6 +242,7 @@ func TestJobRunFinishedUnderTheLeaseIsRecordedAsFinished(t *testing.T) {
 // A start-record write that errored but took effect does not cost a whole
 // interval: the job still runs well within it.
 func TestJobStartWriteThatErredAfterTakingEffectDoesNotCostAnInterval(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	const key = "ambiguous"
 	const interval = 10 * time.Second

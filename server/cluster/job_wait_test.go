@@ -11,6 +11,7 @@ import (
 // next rounded time after the last finish. Catches rounding from now
 // instead of from the last finish, and start-to-start for the plain one.
 func TestWaitFunctionsMatchTheWidelyUsedOnes(t *testing.T) {
+	t.Parallel()
 	base := time.Date(2026, 1, 1, 12, 4, 0, 0, time.UTC)
 	five := 5 * time.Minute
 	cases := []struct {
@@ -112,6 +113,7 @@ func TestWaitJobRunsOncePerDueTime(t *testing.T) {
 }
 
 func TestScheduleWaitRefusesBadArguments(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	w := MakeWaitForInterval(time.Minute)
 	for name, f := range map[string]func() (*Job, error){

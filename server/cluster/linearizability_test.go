@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,22 +105,49 @@ var lockModel = porcupine.Model{
 // Randomized histories of Lock / TryLock / Unlock by several goroutines on
 // several instances, under injected errors (some applied despite the
 // error), per-instance latency and injected lease lapses, checked for
-// linearizability against the model above. The default TTL means no refresh
-// happens; TestLinearizabilityWithRefreshes covers those.
+// linearizability against the model above.
+//
+// The runs share the fast poll timings they set, so they are subtests of one
+// test, run side by side (each on its own store and lock name) in a process
+// of their own: the timings are the package's, and no other test should run
+// with them.
 func TestLinearizability(t *testing.T) {
 	slowTest(t)
-	checkLinearizable(t, linearizabilityRun{name: "lin", duration: 2500 * time.Millisecond, lapseEvery: 25 * time.Millisecond,
-		minAcquisitions: 40})
-}
+	if os.Getenv(ownProcessEnv) == "" {
+		t.Parallel()
+		runInOwnProcess(t, false)
+		return
+	}
+	fast := defaultTimings
+	fast.pollWithoutEvents, fast.pollWithEvents = 2*time.Millisecond, 5*time.Millisecond
+	currentTimings.Store(&fast)
+	t.Cleanup(func() { currentTimings.Store(&defaultTimings) }) // after every subtest
 
-// Short leases refreshed under errors and under partitions (an instance
-// cut off from the store for a while, so its refreshes fail until its lease
-// lapses on its own). A holder's lease counts as valid until the deadline it
-// was told it is lost at; after that another holder is allowed.
-func TestLinearizabilityWithRefreshes(t *testing.T) {
-	slowTest(t)
-	checkLinearizable(t, linearizabilityRun{name: "linr", duration: 5 * time.Second, ttl: time.Second, partitions: true,
-		lapseEvery: 400 * time.Millisecond, minAcquisitions: 10})
+	for _, run := range []linearizabilityRun{
+		// The default TTL: no refresh happens.
+		{name: "lin", duration: 2500 * time.Millisecond, lapseEvery: 25 * time.Millisecond, minAcquisitions: 40},
+		// Short leases refreshed under errors and under partitions (an
+		// instance cut off from the store for a while, so its refreshes fail
+		// until its lease lapses on its own). A holder's lease counts as
+		// valid until the deadline it was told it is lost at; after that
+		// another holder is allowed.
+		{name: "linr", duration: 5 * time.Second, ttl: time.Second, partitions: true,
+			lapseEvery: 400 * time.Millisecond, minAcquisitions: 10},
+		// The first run in a licensed HA cluster (see licensedHA). Waiters
+		// that read a stale replica wait longer, so the run is longer and
+		// fewer acquisitions make a history worth checking (22 to 80 were
+		// seen in 2.5 s).
+		{name: "linha", duration: 4 * time.Second, lapseEvery: 25 * time.Millisecond, minAcquisitions: 20, setup: licensedHA},
+		// Refreshes and partitions in a licensed HA cluster.
+		{name: "linhar", duration: 5 * time.Second, ttl: time.Second, partitions: true,
+			lapseEvery: 400 * time.Millisecond, minAcquisitions: 10, setup: licensedHA},
+	} {
+		run := run
+		t.Run(run.name, func(t *testing.T) {
+			t.Parallel()
+			checkLinearizable(t, run)
+		})
+	}
 }
 
 type linearizabilityRun struct {
@@ -137,7 +165,8 @@ type linearizabilityRun struct {
 
 func checkLinearizable(t *testing.T, run linearizabilityRun) {
 	seed := testSeed()
-	t.Logf("seed %d (replay the fault schedule: go test ./server/cluster -run '%s$' -args -seed %d)", seed, t.Name(), seed)
+	top, _, _ := strings.Cut(t.Name(), "/")
+	t.Logf("seed %d (replay the fault schedule: go test ./server/cluster -run '%s$' -args -seed %d)", seed, top, seed)
 	rng := rand.New(rand.NewSource(seed))
 	var rngMu sync.Mutex
 	rnd := func(n int) int {
@@ -147,11 +176,6 @@ func checkLinearizable(t *testing.T, run linearizabilityRun) {
 	}
 
 	// Waiters look often, so a stale holder's mistake would be seen.
-	fast := defaultTimings
-	fast.pollWithoutEvents, fast.pollWithEvents = 2*time.Millisecond, 5*time.Millisecond
-	currentTimings.Store(&fast)
-	defer currentTimings.Store(&defaultTimings)
-
 	s, ins := newCluster(3, false)
 	for i, in := range ins {
 		in := in

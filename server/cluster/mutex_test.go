@@ -12,6 +12,7 @@ import (
 )
 
 func TestLockUnlockWritesNamedLeaseAndDeletesIt(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	SetNode(ins[0], Node{ID: "n1", Name: "node one"})
 	m := NewMutex(ins[0], "report")
@@ -49,6 +50,7 @@ func TestLockUnlockWritesNamedLeaseAndDeletesIt(t *testing.T) {
 }
 
 func TestUnlockOfUnlockedMutexPanics(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	m := NewMutex(ins[0], "x")
 	defer func() {
@@ -60,6 +62,7 @@ func TestUnlockOfUnlockedMutexPanics(t *testing.T) {
 }
 
 func TestFencingTokenGrowsAcrossInstances(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(3, false)
 	var last uint64
 	for round := 0; round < 6; round++ {
@@ -77,6 +80,7 @@ func TestFencingTokenGrowsAcrossInstances(t *testing.T) {
 // The core safety property: A's lease lapses, B acquires; A's late refresh
 // and late Unlock leave B's lease intact, and a third instance cannot get in.
 func TestStaleHolderCannotExtendOrFreeNewHolder(t *testing.T) {
+	t.Parallel()
 	for _, refreshFirst := range []bool{true, false} {
 		name := "late unlock"
 		if refreshFirst {
@@ -131,6 +135,7 @@ func TestStaleHolderCannotExtendOrFreeNewHolder(t *testing.T) {
 }
 
 func TestLostSignalOnRefreshFailure(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	m := NewMutexWithConfig(ins[0], "lose-me", MutexConfig{TTL: time.Second})
 	m.Lock()
@@ -171,6 +176,7 @@ func TestRefreshKeepsLeaseAlive(t *testing.T) {
 }
 
 func TestLockWithContextCancelled(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(2, false)
 	holder := NewMutex(ins[0], "ctx")
 	holder.Lock()
@@ -194,6 +200,7 @@ func TestLockWithContextCancelled(t *testing.T) {
 }
 
 func TestTryLockLeavesNothingAfterAmbiguousError(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	m := NewMutex(ins[0], "try")
 	var once sync.Once
@@ -219,6 +226,7 @@ func TestTryLockLeavesNothingAfterAmbiguousError(t *testing.T) {
 }
 
 func TestLongNames(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(2, true)
 	name := strings.Repeat("a very long lock name that will not fit ", 5)
 	a := NewMutex(ins[0], name)
@@ -253,6 +261,7 @@ func TestLongNames(t *testing.T) {
 }
 
 func TestInspectLockFreeHeldAndLegacy(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	st, err := InspectLock(ins[0], "free")
 	if err != nil || st.Held || st.Name != "free" {
@@ -274,6 +283,7 @@ func TestInspectLockFreeHeldAndLegacy(t *testing.T) {
 }
 
 func TestInspectLockShowsHeldFreeAndUnreadable(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	var names []string
 	var held []*Mutex

@@ -25,6 +25,7 @@ const sameNodeHandoffBound = 150 * time.Millisecond
 // HandleClusterEvent logs it. An implementation that keys its instance by
 // API value and stays silent leaves the waiter polling.
 func TestTwoAPIValuesOnOneNodeSeeEachOthersReleases(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(2, true)
 	raw := ins[0]
 	wrapped := &wrappedAPI{raw}

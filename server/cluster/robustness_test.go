@@ -23,6 +23,7 @@ func (u uncomparable) KVSetWithOptions(key string, value []byte, o model.PluginK
 func (u uncomparable) LogError(msg string, kv ...interface{}) { u.in.LogError(msg, kv...) }
 
 func TestUncomparableAPIValueStillLocks(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	api := uncomparable{in: ins[0], tags: []string{"x"}}
 	SetNode(api, Node{ID: "ignored"}) // must not panic
@@ -41,6 +42,7 @@ func TestUncomparableAPIValueStillLocks(t *testing.T) {
 }
 
 func TestMalformedClusterEventsAreHandledAndIgnored(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	NewMutex(ins[0], "m")
 	for _, data := range []string{"", "{", `{"k":"released"}`, `{"k":"nonsense","n":"m"}`, `{"k":"waiting","n":"m"}`} {
@@ -59,6 +61,7 @@ func TestMalformedClusterEventsAreHandledAndIgnored(t *testing.T) {
 // KV errors while a job checks its schedule are logged and retried; the
 // job runs once the store recovers. A panicking hook does not stop it.
 func TestJobSurvivesKVErrorsAndPanickingHooks(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	var mu sync.Mutex
 	failing := true
@@ -108,6 +111,7 @@ func TestJobSurvivesKVErrorsAndPanickingHooks(t *testing.T) {
 }
 
 func TestCorruptFencingCounterDoesNotBlockTheLock(t *testing.T) {
+	t.Parallel()
 	s, ins := newCluster(1, false)
 	if _, err := ins[0].KVSetWithOptions(fenceKey("c"), []byte("garbage"), model.PluginKVSetOptions{}); err != nil {
 		t.Fatal(err)
@@ -124,6 +128,7 @@ func TestCorruptFencingCounterDoesNotBlockTheLock(t *testing.T) {
 }
 
 func TestCorruptJobMetadataIsOverwrittenNotFatal(t *testing.T) {
+	t.Parallel()
 	_, ins := newCluster(1, false)
 	if _, err := ins[0].KVSetWithOptions(jobMetaKey("corrupt"), []byte("{not json"), model.PluginKVSetOptions{}); err != nil {
 		t.Fatal(err)
