@@ -104,12 +104,11 @@ func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, er
 		rec.Fence = nextToken(fence)
 	}
 	value := rec.encode()
-	q.mu.Lock()
-	q.view.pendingNonce, q.view.pendingValue = rec.Nonce, value
-	q.mu.Unlock()
-
 	// The lease is valid from before the write took effect.
 	sent := time.Now()
+	q.mu.Lock()
+	q.view.pendingNonce, q.view.pendingValue, q.view.pendingSent = rec.Nonce, value, sent
+	q.mu.Unlock()
 	ok, err := q.inst.kv.cas(q.key, old, value, leaseStoreSeconds)
 
 	q.mu.Lock()
@@ -155,7 +154,7 @@ func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, er
 // reported an error but did happen.
 func (q *queue) adoptPending(cfg MutexConfig, cur []byte) *holding {
 	q.mu.Lock()
-	pending := q.view.pendingNonce
+	pending, sent := q.view.pendingNonce, q.view.pendingSent
 	q.mu.Unlock()
 	if pending == "" {
 		return nil
@@ -167,9 +166,12 @@ func (q *queue) adoptPending(cfg MutexConfig, cur []byte) *holding {
 	q.mu.Lock()
 	q.view.pendingNonce, q.view.pendingValue = "", nil
 	q.mu.Unlock()
-	// When it was written is unknown: treat it as valid for no more than
-	// half a TTL and refresh it at once, which also proves we still hold it.
-	h := newHolding(q, cfg, rec, cur, time.Now().Add(-cfg.TTL/2))
+	// When the write took effect is unknown, but not before it was sent:
+	// other instances began watching these bytes after that, so the lease
+	// is ours until a TTL (less the margin) from the send, however long ago
+	// that was, and no longer. A refresh at once extends it, and proves we
+	// still hold it.
+	h := newHolding(q, cfg, rec, cur, sent)
 	h.refreshNow()
 	if h.isLost() {
 		h.release()

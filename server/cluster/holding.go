@@ -114,8 +114,13 @@ func (h *holding) markLost(why string) {
 		h.state.Unlock()
 		return
 	}
-	h.lostClosed = true
-	close(h.lost)
+	// Past its deadline the lease ended there, whatever was found since
+	// (a timer delayed by a pause may not have said so yet).
+	h.noteDeadlineLocked()
+	if !h.lostClosed {
+		h.lostClosed = true
+		close(h.lost)
+	}
 	h.deadline.Stop()
 	h.state.Unlock()
 	h.q.inst.api.LogError("cluster: lock lease lost", "lock", h.q.name, "reason", why)

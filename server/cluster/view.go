@@ -47,6 +47,7 @@ type clusterView struct {
 	// call failed); finding it stored later means the insert did happen.
 	pendingNonce string
 	pendingValue []byte
+	pendingSent  time.Time // when that insert was sent
 }
 
 type remoteWaiter struct {
