@@ -118,6 +118,7 @@ func TestOwnTakeAndReleaseShowAtOnce(t *testing.T) {
 type scriptedRead struct {
 	mu      sync.Mutex
 	calls   int
+	held    map[string]bool // the last read's held names
 	started chan struct{}
 	answer  chan readAnswer
 }
@@ -131,9 +132,10 @@ func newScriptedRead() *scriptedRead {
 	return &scriptedRead{started: make(chan struct{}, 8), answer: make(chan readAnswer)}
 }
 
-func (r *scriptedRead) read() (Status, error) {
+func (r *scriptedRead) read(held map[string]bool) (Status, error) {
 	r.mu.Lock()
 	r.calls++
+	r.held = held
 	r.mu.Unlock()
 	r.started <- struct{}{}
 	a := <-r.answer
