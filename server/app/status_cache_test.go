@@ -56,6 +56,14 @@ func statusOf(t *testing.T, n *testNode) Status {
 	if err != nil {
 		t.Fatal(err)
 	}
+	requireFresh(t, st)
+	return st
+}
+
+// requireFresh fails the test when st or any of its locks is older than
+// StatusMaxAge.
+func requireFresh(t *testing.T, st Status) {
+	t.Helper()
 	if age := st.GeneratedAt.Sub(st.AsOf); age > StatusMaxAge {
 		t.Fatalf("answer is %v old, bound %v", age, StatusMaxAge)
 	}
@@ -64,7 +72,6 @@ func statusOf(t *testing.T, n *testNode) Status {
 			t.Fatalf("lock %s is %v old, bound %v", l.Name, age, StatusMaxAge)
 		}
 	}
-	return st
 }
 
 // Another node's release reaches this node by no event at all here (the

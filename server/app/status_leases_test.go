@@ -118,6 +118,7 @@ func TestHeldLockMissedByTheListingStaysHeld(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		requireFresh(t, st)
 		return st
 	}
 	if l := lockIn(t, answer(), "x"); !l.Held {
