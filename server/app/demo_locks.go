@@ -79,6 +79,9 @@ type demoLocks struct {
 	// recent is when this node last admitted each demo lock name, within
 	// demoLockRecordTTL: at most MaxDemoLockNames.
 	recent map[string]time.Time
+	// nameOfKey is the name of each demo lock record key in the last
+	// listing (see names).
+	nameOfKey map[string]string
 	// requests is the acquire requests in progress: at most
 	// MaxLockRequests.
 	requests int
@@ -246,21 +249,43 @@ func (d *demoLocks) ReleaseAll() {
 }
 
 // names lists every demo lock name known cluster-wide, sorted, through a
-// request's reads: the records are read in parallel.
+// request's reads. A record's key is a digest of its name, so a key read
+// once names the same lock for as long as it is listed: only keys new
+// since the last listing are read (in parallel), and a status refresh
+// with many demo locks costs no read per lock.
 func (d *demoLocks) names(reads *kvReads) ([]string, error) {
 	keys, err := reads.keysWithPrefix(demoLockKeyPrefix)
 	if err != nil {
 		return nil, err
 	}
-	records, err := readRecords[demoLockRecord](reads, keys)
+	d.mu.Lock()
+	known := make(map[string]string, len(keys))
+	var unknown []string
+	for _, k := range keys {
+		if name, ok := d.nameOfKey[k]; ok {
+			known[k] = name
+		} else {
+			unknown = append(unknown, k)
+		}
+	}
+	d.mu.Unlock()
+	records, err := readRecords[demoLockRecord](reads, unknown)
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(records))
 	for _, rec := range records {
 		if rec.Name != "" {
-			names = append(names, rec.Name)
+			known[demoLockKey(rec.Name)] = rec.Name
 		}
+	}
+	d.mu.Lock()
+	// Keys no longer listed are forgotten, so the map stays as small as
+	// the listing.
+	d.nameOfKey = known
+	d.mu.Unlock()
+	names := make([]string, 0, len(known))
+	for _, name := range known {
+		names = append(names, name)
 	}
 	sort.Strings(names)
 	return names, nil

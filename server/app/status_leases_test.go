@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -141,5 +142,57 @@ func TestHeldLockMissedByTheListingStaysHeld(t *testing.T) {
 	unlocked = true
 	if l := lockIn(t, answer(), "x"); l.Held {
 		t.Fatalf("x after its release: %+v, want free", l)
+	}
+}
+
+// A demo lock record is read once: its key is a digest of its name, so
+// later status reads take the name from memory and read only the records
+// of locks new since. Catches a refresh that reads every demo lock record
+// every second, and a memory that misses a new demo lock.
+func TestDemoLockRecordsAreReadOnce(t *testing.T) {
+	f := newStatusFixture(t)
+	var mu sync.Mutex
+	var recordReads []string
+	f.store.SetFault(func(c kvtest.Call) kvtest.Outcome {
+		if c.Instance == f.api.ID && c.Op == kvtest.OpGet && strings.HasPrefix(c.Key, demoLockKeyPrefix) {
+			mu.Lock()
+			recordReads = append(recordReads, c.Key)
+			mu.Unlock()
+		}
+		return kvtest.Outcome{}
+	})
+	defer f.store.SetFault(nil)
+	reads := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		n := len(recordReads)
+		recordReads = nil
+		return n
+	}
+	if _, err := f.app.readStatus(nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := reads(); n != f.demo {
+		t.Fatalf("first read: %d demo lock records read, want %d", n, f.demo)
+	}
+	if _, err := f.app.readStatus(nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := reads(); n != 0 {
+		t.Fatalf("second read: %d demo lock records read, want none", n)
+	}
+	other := startNode(t, f.store, "node-d", quietConfig())
+	if _, err := other.app.AcquireLock(apptest.AdminUser, "demo-new", time.Minute, 0); err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.app.readStatus(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := reads(); n != 1 {
+		t.Fatalf("after a new demo lock: %d demo lock records read, want 1", n)
+	}
+	if l := lockIn(t, st, "demo-new"); l.Kind != LockDemo {
+		t.Fatalf("the new demo lock is listed as %+v", l)
 	}
 }
