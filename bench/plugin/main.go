@@ -19,8 +19,13 @@ import (
 )
 
 func main() {
-	mmplugin.ClientMain(plugin.New(plugin.WithRoutes(benchRoutes)))
+	mmplugin.ClientMain(plugin.New(plugin.WithAPI(countProductCalls), plugin.WithRoutes(benchRoutes)))
 }
+
+// countProductCalls has the plugin's application call the server through a
+// counting API, so the status workload can say what an open panel costs a
+// node in KV calls (GET /api/v1/bench/kvcalls).
+func countProductCalls(api pluginAPI) pluginAPI { return &countingAPI{pluginAPI: api} }
 
 // pluginAPI is the server's plugin API, which both implementations take.
 type pluginAPI = mmplugin.API
@@ -37,6 +42,10 @@ type benchNode struct {
 	// ctx ends when the plugin deactivates.
 	ctx context.Context
 
+	// productCalls counts the KV calls of the plugin's application (nil
+	// if the plugin was built without countProductCalls).
+	productCalls *countingAPI
+
 	handles    handleTable
 	jobs       scheduledJobs
 	statusHeld statusHeld
@@ -46,6 +55,7 @@ type benchNode struct {
 // admins only, like every other route of the API.
 func benchRoutes(h plugin.Host) []httpapi.Route {
 	s := &benchNode{api: h.API, node: h.Node, ctx: h.Context}
+	s.productCalls, _ = h.API.(*countingAPI)
 	s.handles.byID = map[string]*benchHandle{}
 	s.jobs.byName = map[string]*benchScheduled{}
 	route := func(method, path string, handler httpapi.JSONHandler) httpapi.Route {
@@ -53,6 +63,7 @@ func benchRoutes(h plugin.Host) []httpapi.Route {
 	}
 	return []httpapi.Route{
 		route(http.MethodGet, "/api/v1/bench/runtime", s.handleBenchRuntime),
+		route(http.MethodGet, "/api/v1/bench/kvcalls", s.handleBenchKVCalls),
 		route(http.MethodPost, "/api/v1/bench/kvcost", s.handleBenchKVCost),
 		route(http.MethodPost, "/api/v1/bench/duplicate-insert", s.handleBenchDuplicateInsert),
 		route(http.MethodPost, "/api/v1/bench/uncontended", s.handleBenchUncontended),
@@ -84,4 +95,17 @@ func (s *benchNode) handleBenchRuntime(r *http.Request) (int, interface{}, error
 		Node:       s.node.Name,
 		GoVersion:  runtime.Version(),
 	}, nil
+}
+
+// benchKVCalls is the answer of GET /api/v1/bench/kvcalls: the KV calls the
+// plugin's application made since it was activated.
+type benchKVCalls struct {
+	KVCalls int64 `json:"kv_calls"`
+}
+
+func (s *benchNode) handleBenchKVCalls(r *http.Request) (int, interface{}, error) {
+	if s.productCalls == nil {
+		return 0, nil, httpapi.Errorf(http.StatusNotImplemented, "this build does not count the application's KV calls")
+	}
+	return http.StatusOK, benchKVCalls{KVCalls: s.productCalls.kvCalls.Load()}, nil
 }

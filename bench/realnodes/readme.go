@@ -58,6 +58,10 @@ type performanceData struct {
 	JobEvery, JobFor           string
 	StatusSizes                string
 	StatusJobs                 int
+	// StatusKVCalls is set when the run counted each node's KV calls
+	// while a panel polled (runs before it did not).
+	StatusKVCalls bool
+	PanelPoll     string
 }
 
 // performanceSection renders the section for one run; serverChanged lists
@@ -92,6 +96,8 @@ func performanceSection(r *results, serverChanged []string) (string, error) {
 		JobFor:            spoken(p.JobDuration),
 		StatusSizes:       statusSizesSpoken(p.StatusSizes),
 		StatusJobs:        p.StatusJobs,
+		StatusKVCalls:     len(r.Status) > 0 && len(r.Status[0].PanelKVCallsPerS) > 0,
+		PanelPoll:         spoken(panelPoll),
 	}
 	for _, w := range workloadLetters {
 		counts := dbErrorsByWorkload(r.WholeRun)[w.letter]

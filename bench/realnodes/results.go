@@ -135,6 +135,10 @@ type statusResult struct {
 	// MaxAgeMS is the oldest as_of any answer reported, against its
 	// generated_at.
 	MaxAgeMS float64 `json:"max_age_ms"`
+	// PanelKVCallsPerS is, per node, the KV calls per second its
+	// application made while a panel polled node 1 and nothing else ran
+	// (absent from runs made before it was measured).
+	PanelKVCallsPerS []float64 `json:"panel_kv_calls_per_s,omitempty"`
 }
 
 type nodeRuntime struct {

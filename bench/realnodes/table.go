@@ -100,8 +100,8 @@ func statusRows(r *results) []row {
 	var rows []row
 	for _, s := range r.Status {
 		rows = append(rows, row{
-			Figure: fmt.Sprintf("Status route p50 / p99 (ms; %d locks known, %d held, %d jobs; the answer lists %d locks, %d jobs, %d KiB; first answer %s ms; oldest part %s ms)",
-				s.LocksKnown, s.LocksHeld, s.JobsScheduled, s.LocksListed, s.JobsListed, s.ResponseBytes/1024, num(s.FirstMS), num(s.MaxAgeMS)),
+			Figure: fmt.Sprintf("Status route p50 / p99 (ms; %d locks known, %d held, %d jobs; the answer lists %d locks, %d jobs, %d KiB; first answer %s ms; oldest part %s ms%s)",
+				s.LocksKnown, s.LocksHeld, s.JobsScheduled, s.LocksListed, s.JobsListed, s.ResponseBytes/1024, num(s.FirstMS), num(s.MaxAgeMS), panelCost(s.PanelKVCallsPerS)),
 			Ours:       pair(s.Latency),
 			Comparator: "no such route",
 			Target:     fmt.Sprintf("p99 ≤ %d ms, oldest part ≤ %d ms", statusTargetMS, statusMaxAgeMS),
@@ -186,4 +186,17 @@ func markdown(rows []row) string {
 		cells[i] = []string{r.Figure, r.Ours, r.Comparator, r.Target, r.Verdict}
 	}
 	return report.Markdown([]string{"Figure", "clusterdemo", "comparator (plugin-api v0.0.19)", "Target", "Verdict"}, cells)
+}
+
+// panelCost is the status row's KV calls per second per node with a panel
+// open, or nothing for results measured before it was.
+func panelCost(perNode []float64) string {
+	if len(perNode) == 0 {
+		return ""
+	}
+	parts := make([]string, len(perNode))
+	for i, v := range perNode {
+		parts[i] = num(v)
+	}
+	return fmt.Sprintf("; KV calls/s with a panel open on node 1, per node: %s", strings.Join(parts, " / "))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -417,7 +418,58 @@ func (b *bench) status(ctx context.Context, size statusSize) (statusResult, erro
 		time.Sleep(b.plan.StatusPace)
 	}
 	res.Latency = report.Summarize(took)
+	perNode, err := b.panelKVCalls(ctx, node)
+	if err != nil {
+		return statusResult{}, err
+	}
+	res.PanelKVCallsPerS = perNode
 	return res, nil
+}
+
+// panelPoll is how often an open panel asks node 1 for the status (the web
+// app's defaultPollMs), and panelWindow how long panelKVCalls watches.
+const (
+	panelPoll   = 2 * time.Second
+	panelWindow = 10 * time.Second
+)
+
+// panelKVCalls is what an open panel costs each node in KV calls per
+// second: for panelWindow, node 1 is asked for the status every panelPoll
+// and nothing else happens, and each node's application counts its calls.
+func (b *bench) panelKVCalls(ctx context.Context, panel *benchNode) ([]float64, error) {
+	counts := func() ([]int64, error) {
+		out := make([]int64, len(b.nodes))
+		err := b.eachNode(func(i int, n *benchNode) error {
+			var c struct {
+				KVCalls int64 `json:"kv_calls"`
+			}
+			err := n.call(ctx, http.MethodGet, "/api/v1/bench/kvcalls", nil, &c)
+			out[i] = c.KVCalls
+			return err
+		})
+		return out, err
+	}
+	before, err := counts()
+	if err != nil {
+		return nil, err
+	}
+	began := time.Now()
+	for time.Since(began) < panelWindow {
+		if _, _, err := panel.timedGet(ctx, "/api/v1/status"); err != nil {
+			return nil, err
+		}
+		time.Sleep(panelPoll)
+	}
+	after, err := counts()
+	took := time.Since(began).Seconds()
+	if err != nil {
+		return nil, err
+	}
+	perS := make([]float64, len(b.nodes))
+	for i := range perS {
+		perS[i] = float64(after[i]-before[i]) / took
+	}
+	return perS, nil
 }
 
 // runtime reads goroutines and RSS of the plugin on every node.

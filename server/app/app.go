@@ -222,14 +222,16 @@ func (a *App) Status() (Status, error) {
 // readStatus reads every part from the store at once, through one kvReads:
 // each part's items are read in parallel, the keys are listed once for all
 // parts, and the whole read keeps at most statusReadParallelism calls in
-// flight. The error is that of the first failed part in the order nodes,
-// locks, jobs, stress.
-func (a *App) readStatus() (Status, error) {
+// flight. Of the locks, only those that may be held are read: mayBeHeld
+// names the ones the last answer showed held (see inspectLeased). The
+// error is that of the first failed part in the order nodes, locks, jobs,
+// stress.
+func (a *App) readStatus(mayBeHeld map[string]bool) (Status, error) {
 	reads := newKVReads(a.api)
 	var out Status
 	err := allOf(
 		func() (err error) { out.Nodes, err = a.nodes.nodes(reads); return err },
-		func() (err error) { out.Locks, err = a.locks.list(reads); return err },
+		func() (err error) { out.Locks, err = a.locks.list(reads, mayBeHeld); return err },
 		func() (err error) { out.Jobs, err = readJobs(reads, a.config()); return err },
 		func() (err error) { out.Stress, err = a.stress.status(reads); return err },
 	)
@@ -451,7 +453,7 @@ func (a *App) readDigest() (Digest, error) {
 	var locks []Lock
 	err := allOf(
 		func() (err error) { d.Nodes, err = a.nodes.nodes(reads); return err },
-		func() (err error) { locks, err = a.locks.list(reads); return err },
+		func() (err error) { locks, err = a.locks.list(reads, nil); return err },
 	)
 	if err != nil {
 		return Digest{}, err

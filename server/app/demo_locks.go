@@ -79,6 +79,9 @@ type demoLocks struct {
 	// recent is when this node last admitted each demo lock name, within
 	// demoLockRecordTTL: at most MaxDemoLockNames.
 	recent map[string]time.Time
+	// nameOfKey is the name of each demo lock record key in the last
+	// listing (see names).
+	nameOfKey map[string]string
 	// requests is the acquire requests in progress: at most
 	// MaxLockRequests.
 	requests int
@@ -246,21 +249,43 @@ func (d *demoLocks) ReleaseAll() {
 }
 
 // names lists every demo lock name known cluster-wide, sorted, through a
-// request's reads: the records are read in parallel.
+// request's reads. A record's key is a digest of its name, so a key read
+// once names the same lock for as long as it is listed: only keys new
+// since the last listing are read (in parallel), and a status refresh
+// with many demo locks costs no read per lock.
 func (d *demoLocks) names(reads *kvReads) ([]string, error) {
 	keys, err := reads.keysWithPrefix(demoLockKeyPrefix)
 	if err != nil {
 		return nil, err
 	}
-	records, err := readRecords[demoLockRecord](reads, keys)
+	d.mu.Lock()
+	known := make(map[string]string, len(keys))
+	var unknown []string
+	for _, k := range keys {
+		if name, ok := d.nameOfKey[k]; ok {
+			known[k] = name
+		} else {
+			unknown = append(unknown, k)
+		}
+	}
+	d.mu.Unlock()
+	records, err := readRecords[demoLockRecord](reads, unknown)
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(records))
 	for _, rec := range records {
 		if rec.Name != "" {
-			names = append(names, rec.Name)
+			known[demoLockKey(rec.Name)] = rec.Name
 		}
+	}
+	d.mu.Lock()
+	// Keys no longer listed are forgotten, so the map stays as small as
+	// the listing.
+	d.nameOfKey = known
+	d.mu.Unlock()
+	names := make([]string, 0, len(known))
+	for _, name := range known {
+		names = append(names, name)
 	}
 	sort.Strings(names)
 	return names, nil
@@ -274,9 +299,11 @@ func (d *demoLocks) Known(name string) (bool, error) {
 }
 
 // list reads every lock through a request's reads. The names known without
-// the store (job locks, the stress lock, locks used here) are inspected
+// the store (job locks, the stress lock, locks used here) are looked up
 // while the demo lock names are read; then the demo locks not among them.
-func (d *demoLocks) list(reads *kvReads) ([]Lock, error) {
+// Only a lock that may be held costs a read (see inspectLeased); mayBeHeld
+// names the locks the caller last saw held (nil when it saw none).
+func (d *demoLocks) list(reads *kvReads, mayBeHeld map[string]bool) ([]Lock, error) {
 	local := map[string]bool{StressLockName: true}
 	for _, n := range DemoJobNames {
 		local[cluster.JobLockName(n)] = true
@@ -289,7 +316,7 @@ func (d *demoLocks) list(reads *kvReads) ([]Lock, error) {
 	var localStates []cluster.LockState
 	err := allOf(
 		func() (err error) { demoNames, err = d.names(reads); return err },
-		func() (err error) { localStates, err = inspectLocks(reads, localNames); return err },
+		func() (err error) { localStates, err = inspectLeased(reads, localNames, mayBeHeld); return err },
 	)
 	if err != nil {
 		return nil, err
@@ -302,7 +329,7 @@ func (d *demoLocks) list(reads *kvReads) ([]Lock, error) {
 			demoOnly = append(demoOnly, n)
 		}
 	}
-	demoStates, err := inspectLocks(reads, demoOnly)
+	demoStates, err := inspectLeased(reads, demoOnly, mayBeHeld)
 	if err != nil {
 		return nil, err
 	}
@@ -312,6 +339,46 @@ func (d *demoLocks) list(reads *kvReads) ([]Lock, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// inspectLeased returns the state of every lock in names, in their order,
+// reading only those that may be held: the ones whose lease key is in the
+// request's listing of the keys, and those mayBeHeld names. The others had
+// no lease when the keys were listed, so they are free, and a thousand
+// known names of which a few are held cost a few reads, not a thousand.
+// mayBeHeld covers a key the listing missed although it was stored all
+// along (KVList pages by offset, so a key deleted before a page boundary
+// while the pages are read shifts one key out of the listing; a replica
+// behind the master may not have a new key yet): a lock seen held is read
+// until it is seen free, so a listing's miss never ends a hold early.
+func inspectLeased(reads *kvReads, names []string, mayBeHeld map[string]bool) ([]cluster.LockState, error) {
+	keys, err := reads.keysWithPrefix("")
+	if err != nil {
+		return nil, err
+	}
+	leased := map[string]bool{}
+	for _, n := range cluster.LeasedNames(names, keys) {
+		leased[n] = true
+	}
+	var toRead []string
+	for _, n := range names {
+		if leased[n] || mayBeHeld[n] {
+			toRead = append(toRead, n)
+		}
+	}
+	read, err := inspectLocks(reads, toRead)
+	if err != nil {
+		return nil, err
+	}
+	states := make([]cluster.LockState, len(names))
+	for i, n := range names {
+		if len(read) > 0 && read[0].Name == n {
+			states[i], read = read[0], read[1:]
+			continue
+		}
+		states[i] = cluster.LockState{Lease: cluster.Lease{Name: n}}
+	}
+	return states, nil
 }
 
 // inspectLocks reads the state of every lock in names in parallel, within

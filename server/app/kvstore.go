@@ -23,8 +23,11 @@ type kvStore interface {
 // records never collide with the cluster package's lock and job keys.
 const keyPrefix = "cd_"
 
-// kvListPageSize is how many keys one KVList call fetches.
-const kvListPageSize = 200
+// kvListPageSize is how many keys one KVList call fetches: the cluster
+// package's page, so that the status read's listing of a plugin with a
+// thousand lock names (a lease and a fencing counter each while in use)
+// takes a few calls.
+const kvListPageSize = 1000
 
 // kvGetter and kvLister are the reads of kvStore, for code that must only
 // read (a kvReads, or the store itself).

@@ -32,7 +32,10 @@ const (
 // StatusMaxAge old because get re-reads a snapshot older than that before
 // answering.
 type statusCache struct {
-	read func() (Status, error)
+	// read reads the whole status from the store; held names the locks
+	// the last snapshot showed held, which it must look up whatever the
+	// key listing says (see inspectLeased).
+	read func(held map[string]bool) (Status, error)
 	now  func() time.Time
 	// onRead sees every snapshot's locks and nodes, and every lock observed
 	// on its own (nodes nil), for the history.
@@ -58,7 +61,7 @@ type statusRead struct {
 	err  error
 }
 
-func newStatusCache(read func() (Status, error), now func() time.Time, onRead func(time.Time, []Lock, []Node)) *statusCache {
+func newStatusCache(read func(held map[string]bool) (Status, error), now func() time.Time, onRead func(time.Time, []Lock, []Node)) *statusCache {
 	return &statusCache{read: read, now: now, onRead: onRead, patched: map[string]Lock{}}
 }
 
@@ -150,8 +153,9 @@ func (c *statusCache) startLocked() *statusRead {
 	r := &statusRead{done: make(chan struct{})}
 	c.inflight = r
 	start := c.now()
+	held := heldNames(c.snap.Locks)
 	go func() {
-		st, err := c.read()
+		st, err := c.read(held)
 		c.mu.Lock()
 		c.inflight = nil
 		if err == nil {
@@ -192,6 +196,17 @@ func (c *statusCache) copyLocked() Status {
 	st.Nodes = append([]Node(nil), st.Nodes...)
 	st.Jobs = append([]Job(nil), st.Jobs...)
 	return st
+}
+
+// heldNames is the set of names of the held locks among locks.
+func heldNames(locks []Lock) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range locks {
+		if l.Held {
+			out[l.Name] = true
+		}
+	}
+	return out
 }
 
 // withLock returns locks (sorted by name) with lock in place of the entry of

@@ -56,6 +56,14 @@ func statusOf(t *testing.T, n *testNode) Status {
 	if err != nil {
 		t.Fatal(err)
 	}
+	requireFresh(t, st)
+	return st
+}
+
+// requireFresh fails the test when st or any of its locks is older than
+// StatusMaxAge.
+func requireFresh(t *testing.T, st Status) {
+	t.Helper()
 	if age := st.GeneratedAt.Sub(st.AsOf); age > StatusMaxAge {
 		t.Fatalf("answer is %v old, bound %v", age, StatusMaxAge)
 	}
@@ -64,7 +72,6 @@ func statusOf(t *testing.T, n *testNode) Status {
 			t.Fatalf("lock %s is %v old, bound %v", l.Name, age, StatusMaxAge)
 		}
 	}
-	return st
 }
 
 // Another node's release reaches this node by no event at all here (the
@@ -118,6 +125,7 @@ func TestOwnTakeAndReleaseShowAtOnce(t *testing.T) {
 type scriptedRead struct {
 	mu      sync.Mutex
 	calls   int
+	held    map[string]bool // the last read's held names
 	started chan struct{}
 	answer  chan readAnswer
 }
@@ -131,9 +139,10 @@ func newScriptedRead() *scriptedRead {
 	return &scriptedRead{started: make(chan struct{}, 8), answer: make(chan readAnswer)}
 }
 
-func (r *scriptedRead) read() (Status, error) {
+func (r *scriptedRead) read(held map[string]bool) (Status, error) {
 	r.mu.Lock()
 	r.calls++
+	r.held = held
 	r.mu.Unlock()
 	r.started <- struct{}{}
 	a := <-r.answer

@@ -94,7 +94,7 @@ func BenchmarkStatus(b *testing.B) {
 		})
 		b.Run(name+"/read", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				if _, err := n.app.readStatus(); err != nil {
+				if _, err := n.app.readStatus(nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -49,11 +49,13 @@ func serveJSON(server Server, fn JSONHandler) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
-		writeJSON(w, status, body)
+		writeJSON(w, r, status, body)
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, body interface{}) {
+// writeJSON answers with body as JSON, compressed when r accepts it and it
+// is long (r may be nil: never compressed).
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, body interface{}) {
 	data, err := json.Marshal(body)
 	if err != nil {
 		status = http.StatusInternalServerError
@@ -64,6 +66,11 @@ func writeJSON(w http.ResponseWriter, status int, body interface{}) {
 	// name) as HTML or script.
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Add("Vary", "Accept-Encoding")
+	if out, ok := gzipped(r, data); ok {
+		data = out
+		w.Header().Set("Content-Encoding", "gzip")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(data)
 }
@@ -74,7 +81,7 @@ func writeError(w http.ResponseWriter, err error) {
 	if !errors.As(err, &ae) {
 		ae = &Error{Status: http.StatusInternalServerError, Message: err.Error()}
 	}
-	writeJSON(w, ae.Status, errorJSON{Error: ae.Message, Lock: ae.Lock})
+	writeJSON(w, nil, ae.Status, errorJSON{Error: ae.Message, Lock: ae.Lock})
 }
 
 // DecodeBody decodes a JSON object into v. An empty body leaves v as it is,

@@ -1,0 +1,42 @@
+package cluster
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// LeasedNames keeps exactly the names with a lease stored: a held name, also
+// one too long for a plain key (its key is a digest), and not a released
+// name (whose fencing counter key stays), a name never used, or a name that
+// is itself some other key. Catches an implementation that matches names
+// against keys without the lease key's digest, or that takes any key
+// mentioning the name (the counter's) for a lease.
+func TestLeasedNamesAreTheNamesWithALeaseStored(t *testing.T) {
+	_, ins := newCluster(1, false)
+	api := ins[0]
+	long := strings.Repeat("long-lock-name-", 5)
+	for _, name := range []string{"held", long, "released"} {
+		m := NewMutex(api, name)
+		lockWithin(t, m, 5*time.Second)
+		if name == "released" {
+			m.Unlock()
+			continue
+		}
+		t.Cleanup(m.Unlock)
+	}
+	keys, appErr := api.KVList(0, 1000)
+	if appErr != nil {
+		t.Fatal(appErr)
+	}
+	if !slices.Contains(keys, fenceKey("released")) {
+		t.Fatalf("keys %q lack the released lock's fencing counter, which this test needs", keys)
+	}
+	names := []string{"held", "never-used", "released", lockKey("held"), long}
+	got := LeasedNames(names, keys)
+	if want := []string{"held", long}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("LeasedNames(%q) = %q, want %q", names, got, want)
+	}
+}
