@@ -22,6 +22,7 @@ func TestLeasedNamesAreTheNamesWithALeaseStored(t *testing.T) {
 		m := NewMutex(api, name)
 		lockWithin(t, m, 5*time.Second)
 		if name == "released" {
+			m.Lease() // waits for the fencing counter to be stored
 			m.Unlock()
 			continue
 		}
