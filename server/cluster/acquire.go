@@ -68,19 +68,13 @@ func (q *queue) attempt(cfg MutexConfig, waiting bool) (*holding, time.Duration,
 // token in the lease and advances the counter once the lease is held.
 func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, error) {
 	q.mu.Lock()
-	settling := q.settling
-	q.mu.Unlock()
-	if settling != nil {
-		<-settling // the guess below starts from the last token taken here
-	}
-	q.mu.Lock()
 	fence, known := q.view.fence, q.view.fenceKnown
 	q.mu.Unlock()
 	if !known && q.inst.kv.canRead() {
 		c, err := readCounter(q.inst.kv, q.fkey)
 		switch {
 		case err == errCorruptCounter:
-			// Go on unfenced; confirmFence reports it.
+			// Go on unfenced; a claim reports it.
 		case err != nil:
 			return nil, 0, err
 		default:
@@ -132,17 +126,11 @@ func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, er
 	}
 	q.forgetObserved()
 
-	// The counter moves only now that the lease is ours: moved in parallel
-	// with the insert, a token could be taken before another instance's
-	// whole hold and used after it, going backwards. The guess is stored in
-	// the lease already, so when it is right the move is one more round
-	// trip, made in the background (settleFence), and no rewrite.
+	// The lease carries a guess of its fencing token; the counter moves to
+	// it only if the holder asks for the token (claim), so a plain
+	// Lock+Unlock costs no write for it.
 	h := newHolding(q, cfg, rec, value, sent)
-	if known {
-		h.settleFence(fence, sent)
-	} else {
-		h.confirmFence()
-	}
+	h.fenceFrom, h.fenceFromKnown = fence, known
 	if h.isLost() {
 		h.release()
 		return nil, 0, nil
@@ -171,13 +159,10 @@ func (q *queue) adoptPending(cfg MutexConfig, cur []byte) *holding {
 	// is ours until a TTL (less the margin) from the send, however long ago
 	// that was, and no longer. A refresh at once extends it, and proves we
 	// still hold it.
+	// The counter value its token was guessed from is not known: a claim
+	// takes the slow path.
 	h := newHolding(q, cfg, rec, cur, sent)
 	h.refreshNow()
-	if h.isLost() {
-		h.release()
-		return nil
-	}
-	h.confirmFence()
 	if h.isLost() {
 		h.release()
 		return nil
@@ -208,8 +193,10 @@ func (q *queue) observeHeld(cur []byte, waiting bool) (wait time.Duration, takeO
 
 	q.mu.Lock()
 	q.view.optimistic = false
-	if err == nil {
-		q.view.learnFence(rec.Fence)
+	if err == nil && rec.Fence > 0 {
+		// Its token is claimed, or a guess from the counter's value
+		// below it: the counter has reached at least that value.
+		q.view.learnFence(rec.Fence - 1)
 	}
 	if !bytes.Equal(q.view.observed, cur) {
 		q.view.observed, q.view.observedAt = cur, now

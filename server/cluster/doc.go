@@ -42,8 +42,10 @@
 // reported for a lease of the same name that ended before this one began,
 // as long as no node's clock is behind another's by more than IdleKeyWindow
 // (the counter key expires after that long idle and restarts from the
-// clock). Token 0 means unfenced: the API has no KVGet, or the counter could
-// not be reached in time.
+// clock). A token is claimed from the counter when Lease is first called in
+// a hold; holders that never ask pay nothing for it. Token 0 means
+// unfenced: the API has no KVGet, or the counter could not be reached in
+// time.
 //
 // Jobs: a run starts only under the job's lock, after a compare-and-set of
 // the job's record against the exact bytes read, so a job never runs twice

@@ -13,7 +13,8 @@ import (
 // Two locks: mu serialises every write of the lease (refresh, handoff,
 // release), so they never race each other, and is held across KV calls;
 // state guards what readers and the lost signal need, so neither waits for
-// a slow KV call. Lock order: mu before state.
+// a slow KV call. A third, claiming, serialises the token's claim with a
+// handoff. Lock order: claiming, then mu, then state.
 type holding struct {
 	q   *queue
 	cfg MutexConfig
@@ -27,9 +28,13 @@ type holding struct {
 	done    bool // released or handed off; no more writes
 	gone    bool // a compare-and-set proved the lease is no longer ours
 
-	// settled, when not nil, is closed once the fencing token is final
-	// (see settleFence). It is set before the holding is shared.
-	settled chan struct{}
+	// The fencing token is claimed on demand (claim): until then rec.Fence
+	// is a guess, made from the counter value fenceFrom (if
+	// fenceFromKnown). Both are set before the holding is shared; claiming
+	// serialises claims and handoffs.
+	fenceFrom      uint64
+	fenceFromKnown bool
+	claiming       sync.Mutex
 
 	state      sync.Mutex
 	rec        record
@@ -39,6 +44,7 @@ type holding struct {
 	lostClosed bool
 	// lostByDeadline: lost because validUntil passed (tests read it).
 	lostByDeadline bool
+	claimed        bool // the token is final (see claim)
 }
 
 func newHolding(q *queue, cfg MutexConfig, rec record, stored []byte, sentAt time.Time) *holding {
@@ -159,16 +165,10 @@ func (h *holding) noteDeadlineLocked() {
 	}
 }
 
-func (h *holding) fence() uint64 {
-	h.state.Lock()
-	defer h.state.Unlock()
-	return h.rec.Fence
-}
-
-// lease is the lease as held, with its final fencing token: it waits for
-// the counter to settle if that is still in flight.
+// lease is the lease as held, with its final fencing token (claimed now
+// if it was not yet).
 func (h *holding) lease() Lease {
-	h.waitSettled()
+	h.claim()
 	h.state.Lock()
 	defer h.state.Unlock()
 	return h.rec.lease()
@@ -261,19 +261,18 @@ func (h *holding) refreshNow() {
 }
 
 // handoff turns this lease into a new one for the next local goroutine in a
-// single round trip: the lease is replaced (new nonce, new acquired-at, next
-// fencing token) by compare-and-set while, in parallel, the fencing counter
-// is advanced. Both writes are ours to make: we hold the lease, and only a
-// lease holder advances the counter past a confirmed token. It returns nil
-// if the lease was lost or the outcome is unknown; the caller then goes
-// through the store. confirmed reports whether the counter moved as
-// guessed; if not, the caller must run confirmFence on the new holding.
-func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
-	h.waitSettled() // the next token is counted from ours
+// single round trip: the lease is replaced (new nonce, new acquired-at) by
+// compare-and-set. Its token guess is the next one when ours was claimed,
+// and ours again when it was not (nobody used it). It returns nil if the
+// lease was lost or the outcome is unknown; the caller then goes through the
+// store.
+func (h *holding) handoff(cfg MutexConfig) *holding {
+	h.claiming.Lock() // a claim in flight decides the next guess
+	defer h.claiming.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.done || h.gone || h.isLost() {
-		return nil, false
+		return nil
 	}
 	h.refresh.Stop()
 	prev := h.record()
@@ -286,23 +285,15 @@ func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
 		AcquiredAt: now,
 		ExpiresAt:  now.Add(cfg.TTL),
 		TTLMillis:  cfg.TTL.Milliseconds(),
+		Fence:      prev.Fence,
 	}
-	var counter chan fenceResult
-	if prev.Fence > 0 {
+	from, fromKnown := h.fenceFrom, h.fenceFromKnown
+	if h.isClaimed() && prev.Fence > 0 {
+		from, fromKnown = prev.Fence, true
 		rec.Fence = nextToken(prev.Fence)
-		counter = make(chan fenceResult, 1)
-		from, to := prev.Fence, rec.Fence
-		go func() {
-			ok, err := advanceCounter(h.q.inst.kv, h.q.fkey, from, to)
-			counter <- fenceResult{ok, err}
-		}()
 	}
 	value := rec.encode()
 	ok, err := h.casLocked(value, leaseStoreSeconds)
-	var fr fenceResult
-	if counter != nil {
-		fr = <-counter
-	}
 	if err != nil || !ok {
 		if err == nil {
 			h.gone = true
@@ -311,22 +302,70 @@ func (h *holding) handoff(cfg MutexConfig) (next *holding, confirmed bool) {
 			// Resume refreshing: release() will clean up the value in doubt.
 			h.scheduleLocked(h.cfg.RefreshInterval)
 		}
-		return nil, false
+		return nil
 	}
 	h.done = true
 	h.ended() // the old holder unlocked; its lease has ended
 	nh := newHolding(h.q, cfg, rec, value, now)
-	if time.Since(now) > cfg.TTL-margin(cfg) {
-		// As in insert: a token is only ours if the lease was valid when the
-		// counter reached it; after a stall, a refresh proves it.
-		go nh.refreshNow()
-	}
-	return nh, counter != nil && fr.ok
+	nh.fenceFrom, nh.fenceFromKnown = from, fromKnown
+	return nh
 }
 
-type fenceResult struct {
-	ok  bool
-	err error
+// claim makes the lease's fencing token final, once, when the holder asks
+// for it (Lease): a plain Lock+Unlock never pays for a token. The fast path
+// moves the counter from the value the guess was made from to the guess,
+// one round trip; if the counter moved meanwhile (another holder claimed),
+// or the guess was made without knowing it, confirmFence takes the next
+// token and rewrites the lease. A token is only ours if the lease was held
+// when the counter reached it: a lease near its deadline by then is proved
+// still ours by a refresh.
+func (h *holding) claim() {
+	h.claiming.Lock()
+	defer h.claiming.Unlock()
+	if h.isClaimed() {
+		return
+	}
+	defer func() {
+		h.state.Lock()
+		h.claimed = true
+		h.state.Unlock()
+	}()
+	rec := h.record()
+	if rec.Fence > 0 && h.fenceFromKnown && h.hasTimeFor(0) {
+		if ok, _ := advanceCounter(h.q.inst.kv, h.q.fkey, h.fenceFrom, rec.Fence); ok {
+			h.q.mu.Lock()
+			h.q.view.setFence(rec.Fence)
+			h.q.mu.Unlock()
+			if !h.hasTimeFor(0) {
+				h.refreshNow()
+			}
+			return
+		}
+	}
+	h.confirmFence()
+}
+
+func (h *holding) isClaimed() bool {
+	h.state.Lock()
+	defer h.state.Unlock()
+	return h.claimed
+}
+
+// counterFloor is a value the fencing counter has reached, as far as this
+// lease tells: its token once claimed, else the value its guess was made
+// from (0: nothing known).
+func (h *holding) counterFloor() uint64 {
+	rec := h.record()
+	h.state.Lock()
+	claimed := h.claimed
+	h.state.Unlock()
+	switch {
+	case claimed:
+		return rec.Fence
+	case h.fenceFromKnown:
+		return h.fenceFrom
+	}
+	return 0
 }
 
 // confirmFence is the slow path of the fencing token: claim a token from the
@@ -378,57 +417,6 @@ func (h *holding) confirmFence() {
 			return
 		}
 		time.Sleep(backoff(failures + 1))
-	}
-}
-
-// settleFence moves the fencing counter from `from` to the token guessed in
-// the lease, in the background: Lock returns once the lease is stored, and
-// the counter's round trip overlaps the caller's critical section instead
-// of adding to it. Whoever needs the token final waits for h.settled:
-// Lease (so a holder never sees a token the counter has not reached while
-// it held the lease), a local handoff (the next token is counted from this
-// one) and this instance's next insert of the name (its guess starts from
-// the counter). Release does not wait: a token nobody read protects nothing,
-// and another instance that took the lock meanwhile with the same guess
-// loses the counter's compare-and-set to it, or wins it, and either way
-// ends with a token of its own (confirmFence).
-func (h *holding) settleFence(from uint64, sent time.Time) {
-	q := h.q
-	to := h.fence()
-	h.settled = make(chan struct{})
-	q.inst.use(q.name) // keep the queue, and what it learns of the counter
-	q.mu.Lock()
-	q.settling = h.settled
-	q.mu.Unlock()
-	go func() {
-		defer q.inst.put(q)
-		defer func() {
-			q.mu.Lock()
-			if q.settling == h.settled {
-				q.settling = nil
-			}
-			q.mu.Unlock()
-			close(h.settled)
-		}()
-		if ok, _ := advanceCounter(q.inst.kv, q.fkey, from, to); !ok {
-			h.confirmFence()
-			return
-		}
-		q.mu.Lock()
-		q.view.setFence(to)
-		q.mu.Unlock()
-		if time.Since(sent) > h.cfg.TTL-margin(h.cfg) {
-			// The counter moved so late that the lease may have lapsed in
-			// between; a token is only ours if the lease was held when the
-			// counter reached it. A successful refresh proves that.
-			h.refreshNow()
-		}
-	}()
-}
-
-func (h *holding) waitSettled() {
-	if h.settled != nil {
-		<-h.settled
 	}
 }
 

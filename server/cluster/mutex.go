@@ -120,8 +120,9 @@ func (m *Mutex) Lost() <-chan struct{} {
 }
 
 // Lease returns the lease m holds now, and false when m is not locked. Its
-// FencingToken is final: right after Lock, Lease may wait for the one KV
-// round trip that moves the fencing counter to it.
+// FencingToken is final: the first call in a hold claims it from the lock's
+// fencing counter, one KV round trip (a plain Lock+Unlock pays nothing for
+// tokens).
 func (m *Mutex) Lease() (Lease, bool) {
 	m.mu.Lock()
 	h := m.held

@@ -32,9 +32,6 @@ type queue struct {
 	held      *holding  // the lease a local goroutine holds, nil if none
 	waiters   list.List // of *waiter, oldest first
 	acquiring bool      // the acquire loop is running
-	// settling is closed when the fencing counter has moved for the last
-	// lease this instance took from the store (nil: nothing in flight).
-	settling chan struct{}
 
 	view clusterView // what this instance knows of the lock in the store
 
@@ -275,19 +272,13 @@ func (q *queue) unlockOnce(h *holding) *holding {
 		w.elem = nil
 		q.mu.Unlock()
 
-		next, confirmed := h.handoff(w.cfg)
-		if next != nil && !confirmed && (q.inst.kv.canRead() || next.fence() > 0) {
-			next.confirmFence()
-		}
+		next := h.handoff(w.cfg)
 		if next != nil && next.isLost() {
 			next.release()
 			next = nil
 		}
 		q.mu.Lock()
 		if next != nil {
-			if confirmed {
-				q.view.setFence(next.fence())
-			}
 			if q.deliverLocked(w, next) {
 				q.mu.Unlock()
 				return nil
@@ -312,7 +303,7 @@ func (q *queue) unlockOnce(h *holding) *holding {
 
 	h.release()
 	if designated != "" {
-		q.announceRelease(h.fence(), designated)
+		q.announceRelease(h.counterFloor(), designated)
 	}
 
 	q.mu.Lock()
