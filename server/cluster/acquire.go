@@ -193,10 +193,11 @@ func (q *queue) observeHeld(cur []byte, waiting bool) (wait time.Duration, takeO
 
 	q.mu.Lock()
 	q.view.optimistic = false
-	if err == nil && rec.Fence > 0 {
-		// Its token is claimed, or a guess from the counter's value
-		// below it: the counter has reached at least that value.
-		q.view.learnFence(rec.Fence - 1)
+	if err == nil {
+		// Its token may be only a guess its holder never claims; taking it
+		// as claimed costs a wrong guess (the slow path of a claim) only
+		// then, while holders that read their tokens hand on a right one.
+		q.view.learnFence(rec.Fence)
 	}
 	if !bytes.Equal(q.view.observed, cur) {
 		q.view.observed, q.view.observedAt = cur, now
