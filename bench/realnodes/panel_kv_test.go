@@ -3,8 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-
-	"github.com/clusterdemo/clusterdemo/dev/localcluster"
 )
 
 // A run that counted the KV calls of a polled panel shows them in each
@@ -12,10 +10,7 @@ import (
 // neither. Catches a figure dropped from the table, or an explanation of a
 // figure the table does not have.
 func TestStatusRowsShowPanelKVCallsWhenMeasured(t *testing.T) {
-	root, err := localcluster.FindRepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repoRoot(t)
 	r, err := loadResults(resultsPath(root))
 	if err != nil {
 		t.Fatal(err)

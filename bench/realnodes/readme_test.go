@@ -16,10 +16,7 @@ import (
 // wanted section names the changed folders, from git). Without git or the
 // results' commit (a shallow clone) it fails and says why: it cannot tell.
 func TestReadmePerformanceIsWhatTheResultsGenerate(t *testing.T) {
-	root, err := localcluster.FindRepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repoRoot(t)
 	want, err := wantedPerformance(root)
 	if err != nil {
 		t.Fatalf("cannot generate the README's Performance section: %v", err)
@@ -40,10 +37,7 @@ func TestReadmePerformanceIsWhatTheResultsGenerate(t *testing.T) {
 
 // The section says when server/ changed after the run, and not otherwise.
 func TestPerformanceSectionSaysWhenServerChanged(t *testing.T) {
-	root, err := localcluster.FindRepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repoRoot(t)
 	r, err := loadResults(resultsPath(root))
 	if err != nil {
 		t.Fatal(err)
@@ -65,10 +59,7 @@ func TestPerformanceSectionSaysWhenServerChanged(t *testing.T) {
 // serverChangesSince refuses a commit git does not have, rather than
 // reporting no change.
 func TestServerChangesFailsOnAnUnknownCommit(t *testing.T) {
-	root, err := localcluster.FindRepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repoRoot(t)
 	if _, err := serverChangesSince(root, "0123456789ab"); err == nil {
 		t.Error("an unknown commit (as in a shallow clone) was taken as no change")
 	}
@@ -83,4 +74,15 @@ func TestDBErrorsByWorkload(t *testing.T) {
 	if got["x"][implOurs] != 4 || got["j"][implComparator] != 2 || len(got) != 2 {
 		t.Errorf("got %v", got)
 	}
+}
+
+// repoRoot is the repository the tests read the committed results and the
+// README from.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := localcluster.FindRepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
