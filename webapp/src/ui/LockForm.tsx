@@ -1,6 +1,8 @@
 import React, {useState} from 'react';
 
-import {holdSeconds, lockNameError, lockNameRule, secondsError, secondsRule} from '../api/validation';
+import {holdSeconds, lockNameError, lockNameRule, secondsError} from '../api/validation';
+
+import {SecondsField, TextField} from './FormField';
 
 interface Props {
     busy: boolean;
@@ -38,47 +40,23 @@ export function LockForm({busy, onAcquire}: Props) {
             noValidate={true}
             aria-label='Take a demo lock'
         >
-            <div className='cd-field'>
-                <label htmlFor='cd-lock-name'>{'Lock name'}</label>
-                <input
-                    id='cd-lock-name'
-                    type='text'
-                    value={name}
-                    onChange={(e) => setName(e.target.value)}
-                    aria-invalid={errors.name !== null}
-                    aria-describedby='cd-lock-name-help'
-                    autoComplete='off'
-                    spellCheck={false}
-                />
-                <span
-                    id='cd-lock-name-help'
-                    className={errors.name ? 'cd-field-error' : 'cd-help'}
-                    role={errors.name ? 'alert' : undefined}
-                >
-                    {errors.name ?? lockNameRule}
-                </span>
-            </div>
-            <div className='cd-field'>
-                <label htmlFor='cd-lock-seconds'>{'Hold for (seconds)'}</label>
-                <input
-                    id='cd-lock-seconds'
-                    type='number'
-                    inputMode='numeric'
-                    min={holdSeconds.min}
-                    max={holdSeconds.max}
-                    value={seconds}
-                    onChange={(e) => setSeconds(e.target.value)}
-                    aria-invalid={errors.seconds !== null}
-                    aria-describedby='cd-lock-seconds-help'
-                />
-                <span
-                    id='cd-lock-seconds-help'
-                    className={errors.seconds ? 'cd-field-error' : 'cd-help'}
-                    role={errors.seconds ? 'alert' : undefined}
-                >
-                    {errors.seconds ?? secondsRule(holdSeconds)}
-                </span>
-            </div>
+            <TextField
+                id='cd-lock-name'
+                label='Lock name'
+                value={name}
+                onChange={setName}
+                error={errors.name}
+                help={lockNameRule}
+                noAutocomplete={true}
+            />
+            <SecondsField
+                id='cd-lock-seconds'
+                label='Hold for (seconds)'
+                value={seconds}
+                onChange={setSeconds}
+                error={errors.seconds}
+                range={holdSeconds}
+            />
             <button
                 type='submit'
                 className='cd-button cd-primary'

@@ -2,9 +2,10 @@ import React, {useCallback, useEffect, useState} from 'react';
 
 import type {ClusterClient} from '../api/client';
 import {type Reminder, reminderSeconds, reminderTextError, reminderTextRule} from '../api/reminders';
-import {secondsError, secondsRule} from '../api/validation';
+import {secondsError} from '../api/validation';
 
 import {actionsOffId} from './actionsOff';
+import {SecondsField, TextField} from './FormField';
 import {NodeLabel} from './NodeLabel';
 import {Ago, Countdown} from './Time';
 
@@ -62,45 +63,22 @@ function ReminderForm({busy, onSchedule}: {busy: boolean; onSchedule: (seconds: 
             noValidate={true}
             aria-label='Schedule a reminder'
         >
-            <div className='cd-field'>
-                <label htmlFor='cd-reminder-seconds'>{'Post in (seconds)'}</label>
-                <input
-                    id='cd-reminder-seconds'
-                    type='number'
-                    inputMode='numeric'
-                    min={reminderSeconds.min}
-                    max={reminderSeconds.max}
-                    value={seconds}
-                    onChange={(e) => setSeconds(e.target.value)}
-                    aria-invalid={errors.seconds !== null}
-                    aria-describedby='cd-reminder-seconds-help'
-                />
-                <span
-                    id='cd-reminder-seconds-help'
-                    className={errors.seconds ? 'cd-field-error' : 'cd-help'}
-                    role={errors.seconds ? 'alert' : undefined}
-                >
-                    {errors.seconds ?? secondsRule(reminderSeconds)}
-                </span>
-            </div>
-            <div className='cd-field'>
-                <label htmlFor='cd-reminder-text'>{'Text'}</label>
-                <input
-                    id='cd-reminder-text'
-                    type='text'
-                    value={text}
-                    onChange={(e) => setText(e.target.value)}
-                    aria-invalid={errors.text !== null}
-                    aria-describedby='cd-reminder-text-help'
-                />
-                <span
-                    id='cd-reminder-text-help'
-                    className={errors.text ? 'cd-field-error' : 'cd-help'}
-                    role={errors.text ? 'alert' : undefined}
-                >
-                    {errors.text ?? `${reminderTextRule} The bot posts it in the digest channel set in the plugin settings.`}
-                </span>
-            </div>
+            <SecondsField
+                id='cd-reminder-seconds'
+                label='Post in (seconds)'
+                value={seconds}
+                onChange={setSeconds}
+                error={errors.seconds}
+                range={reminderSeconds}
+            />
+            <TextField
+                id='cd-reminder-text'
+                label='Text'
+                value={text}
+                onChange={setText}
+                error={errors.text}
+                help={`${reminderTextRule} The bot posts it in the digest channel set in the plugin settings.`}
+            />
             <button
                 type='submit'
                 className='cd-button cd-primary'

@@ -1,9 +1,10 @@
 import React, {useState} from 'react';
 
 import type {StressResult} from '../api/types';
-import {secondsError, secondsRule, stressSeconds} from '../api/validation';
+import {secondsError, stressSeconds} from '../api/validation';
 
 import {actionsOffId} from './actionsOff';
+import {SecondsField} from './FormField';
 import {formatDuration} from './format';
 import {NodeLabel} from './NodeLabel';
 import {Ago, Countdown} from './Time';
@@ -122,27 +123,14 @@ export function StressSection({stress, now, actionsOff, busy, error, onStart}: P
                 noValidate={true}
                 aria-label='Start the stress demo'
             >
-                <div className='cd-field'>
-                    <label htmlFor='cd-stress-seconds'>{'Duration (seconds)'}</label>
-                    <input
-                        id='cd-stress-seconds'
-                        type='number'
-                        inputMode='numeric'
-                        min={stressSeconds.min}
-                        max={stressSeconds.max}
-                        value={seconds}
-                        onChange={(e) => setSeconds(e.target.value)}
-                        aria-invalid={invalid !== null}
-                        aria-describedby='cd-stress-seconds-help'
-                    />
-                    <span
-                        id='cd-stress-seconds-help'
-                        className={invalid ? 'cd-field-error' : 'cd-help'}
-                        role={invalid ? 'alert' : undefined}
-                    >
-                        {invalid ?? secondsRule(stressSeconds)}
-                    </span>
-                </div>
+                <SecondsField
+                    id='cd-stress-seconds'
+                    label='Duration (seconds)'
+                    value={seconds}
+                    onChange={setSeconds}
+                    error={invalid}
+                    range={stressSeconds}
+                />
                 <button
                     type='submit'
                     className='cd-button cd-primary'
