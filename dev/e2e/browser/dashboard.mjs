@@ -5,13 +5,7 @@
 // exit status is 0 only when every check held. Screenshots go to
 // params.screenshots.
 
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-
-import {chromium} from 'playwright-core';
-
-import {chromiumOptions, harness} from './harness.mjs';
+import {harness, useSession, withFreshProfile} from './harness.mjs';
 
 const params = JSON.parse(process.env.CLUSTERDEMO_E2E_BROWSER ?? '{}');
 const {
@@ -29,18 +23,6 @@ const {
 
 const {log, check, screenshot, waitFor, run} = harness({screenshots, timeoutMs});
 
-// useSession replaces the context's cookies with a session's, as the web
-// app's login leaves them.
-async function useSession(context, session) {
-    await context.clearCookies();
-    const cookie = (name, value) => ({name, value, url: baseUrl, sameSite: 'Lax'});
-    await context.addCookies([
-        cookie('MMAUTHTOKEN', session.token),
-        cookie('MMUSERID', session.userId),
-        cookie('MMCSRF', session.csrf),
-    ]);
-}
-
 // The row of a table (by its accessible name) whose text holds every part.
 function row(page, table, ...parts) {
     let rows = page.getByRole('table', {name: table}).locator('tbody tr');
@@ -55,7 +37,7 @@ async function swatchColour(locator) {
 }
 
 async function asAdmin(context) {
-    await useSession(context, admin);
+    await useSession(context, baseUrl, admin);
     const page = await context.newPage();
     const sent = [];
     page.on('request', (req) => sent.push(`${req.method()} ${new URL(req.url()).pathname}`));
@@ -117,7 +99,7 @@ async function asAdmin(context) {
 }
 
 async function asUser(context) {
-    await useSession(context, user);
+    await useSession(context, baseUrl, user);
     const page = await context.newPage();
     const response = await page.goto(`${baseUrl}/plugins/clusterdemo/dashboard`);
     check(response.status() === 403, `the dashboard answers the non-admin with 403 (got ${response.status()})`);
@@ -133,19 +115,10 @@ async function asUser(context) {
 }
 
 async function main() {
-    const userDataDir = mkdtempSync(join(tmpdir(), 'clusterdemo-e2e-chromium-'));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-        ...chromiumOptions,
-        viewport: {width: 1400, height: 1000},
-    });
-    log(`chromium ${context.browser()?.version() ?? ''}, fresh profile ${userDataDir}`);
-    try {
+    await withFreshProfile(log, async (context) => {
         await asAdmin(context);
         await asUser(context);
-    } finally {
-        await context.close();
-        rmSync(userDataDir, {recursive: true, force: true});
-    }
+    });
 }
 
 run(main);

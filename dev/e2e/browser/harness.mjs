@@ -3,7 +3,11 @@
 // when the Go test that started it is gone. A script runs main through run()
 // and exits 0 only when every check held.
 
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+
+import {chromium} from 'playwright-core';
 
 // chromiumOptions launch Debian's chromium (never a downloaded browser),
 // headless, quiet on the network.
@@ -86,4 +90,34 @@ export function harness({screenshots, timeoutMs}) {
     }
 
     return {log, check, screenshot, waitFor, run};
+}
+
+// withFreshProfile runs use with a browser context on a new, empty chromium
+// profile (no cookie, no cache: a person's first visit) and removes the
+// profile afterwards.
+export async function withFreshProfile(log, use) {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'clusterdemo-e2e-chromium-'));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+        ...chromiumOptions,
+        viewport: {width: 1400, height: 1000},
+    });
+    log(`chromium ${context.browser()?.version() ?? ''}, fresh profile ${userDataDir}`);
+    try {
+        await use(context);
+    } finally {
+        await context.close();
+        rmSync(userDataDir, {recursive: true, force: true});
+    }
+}
+
+// useSession replaces the context's cookies for baseUrl with a session's
+// ({token, userId, csrf}), as the web app's login leaves them.
+export async function useSession(context, baseUrl, session) {
+    await context.clearCookies();
+    const cookie = (name, value) => ({name, value, url: baseUrl, sameSite: 'Lax'});
+    await context.addCookies([
+        cookie('MMAUTHTOKEN', session.token),
+        cookie('MMUSERID', session.userId),
+        cookie('MMCSRF', session.csrf),
+    ]);
 }

@@ -6,13 +6,7 @@
 // only when every check held. Screenshots go to params.screenshots, the
 // timeline's own to params.timelineShot.
 
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-
-import {chromium} from 'playwright-core';
-
-import {chromiumOptions, harness} from './harness.mjs';
+import {harness, useSession, withFreshProfile} from './harness.mjs';
 
 const params = JSON.parse(process.env.CLUSTERDEMO_E2E_BROWSER ?? '{}');
 const {
@@ -28,16 +22,6 @@ const {
 
 const {log, check, screenshot, waitFor, run} = harness({screenshots, timeoutMs});
 
-async function useSession(context, session) {
-    await context.clearCookies();
-    const cookie = (name, value) => ({name, value, url: baseUrl, sameSite: 'Lax'});
-    await context.addCookies([
-        cookie('MMAUTHTOKEN', session.token),
-        cookie('MMUSERID', session.userId),
-        cookie('MMCSRF', session.csrf),
-    ]);
-}
-
 // The colour a node's swatch in the Nodes table is drawn in.
 async function nodeColour(page, name) {
     const rowOf = page.getByRole('table', {name: 'Nodes'}).locator('tbody tr').filter({hasText: name});
@@ -45,13 +29,8 @@ async function nodeColour(page, name) {
 }
 
 async function main() {
-    const userDataDir = mkdtempSync(join(tmpdir(), 'clusterdemo-e2e-chromium-'));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-        ...chromiumOptions,
-        viewport: {width: 1400, height: 1000},
-    });
-    try {
-        await useSession(context, admin);
+    await withFreshProfile(log, async (context) => {
+        await useSession(context, baseUrl, admin);
         const page = await context.newPage();
         page.on('pageerror', (err) => check(false, `no script error on the page (${err.message})`));
         const response = await page.goto(`${baseUrl}/plugins/clusterdemo/dashboard`);
@@ -87,10 +66,7 @@ async function main() {
         await section.screenshot({path: timelineShot});
         log(`timeline screenshot ${timelineShot}`);
         await page.close();
-    } finally {
-        await context.close();
-        rmSync(userDataDir, {recursive: true, force: true});
-    }
+    });
 }
 
 run(main);
