@@ -330,6 +330,12 @@ func (h *holding) claim() {
 		h.claimed = true
 		h.state.Unlock()
 	}()
+	if h.isLost() {
+		// A token reached after the lease ended would not be ours; the
+		// guess may be the next holder's. Report none.
+		h.unfence()
+		return
+	}
 	rec := h.record()
 	if rec.Fence > 0 && h.fenceFromKnown && h.hasTimeFor(0) {
 		if ok, _ := advanceCounter(h.q.inst.kv, h.q.fkey, h.fenceFrom, rec.Fence); ok {
@@ -345,6 +351,13 @@ func (h *holding) claim() {
 	h.confirmFence()
 }
 
+// unfence makes the lease report token 0: unfenced.
+func (h *holding) unfence() {
+	h.state.Lock()
+	h.rec.Fence = 0
+	h.state.Unlock()
+}
+
 func (h *holding) isClaimed() bool {
 	h.state.Lock()
 	defer h.state.Unlock()
@@ -356,11 +369,8 @@ func (h *holding) isClaimed() bool {
 // from (0: nothing known).
 func (h *holding) counterFloor() uint64 {
 	rec := h.record()
-	h.state.Lock()
-	claimed := h.claimed
-	h.state.Unlock()
 	switch {
-	case claimed:
+	case h.isClaimed():
 		return rec.Fence
 	case h.fenceFromKnown:
 		return h.fenceFrom
@@ -379,7 +389,8 @@ func (h *holding) confirmFence() {
 	ended := h.done || h.gone
 	h.mu.Unlock()
 	if ended {
-		return // a lease no longer held needs no token
+		h.unfence() // a lease no longer held has no token
+		return
 	}
 	token, err := h.claimToken()
 	h.mu.Lock()
@@ -406,14 +417,13 @@ func (h *holding) confirmFence() {
 		case casErr == nil:
 			h.gone = true
 			h.markLost("lease gone while taking a fencing token")
+			h.unfence()
 			return
 		}
 		if failures >= maxTokenTries || !h.hasTimeFor(backoff(failures+1)) {
 			// The store may still show the guessed token; report none,
 			// the only value certain not to overstate it.
-			h.state.Lock()
-			h.rec.Fence = 0
-			h.state.Unlock()
+			h.unfence()
 			return
 		}
 		time.Sleep(backoff(failures + 1))

@@ -122,7 +122,7 @@ func (m *Mutex) Lost() <-chan struct{} {
 // Lease returns the lease m holds now, and false when m is not locked. Its
 // FencingToken is final: the first call in a hold claims it from the lock's
 // fencing counter, one KV round trip (a plain Lock+Unlock pays nothing for
-// tokens).
+// tokens). A lease lost before its token was claimed reports 0: unfenced.
 func (m *Mutex) Lease() (Lease, bool) {
 	m.mu.Lock()
 	h := m.held
