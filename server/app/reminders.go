@@ -46,7 +46,11 @@ const (
 	// long run: the list is rewritten at each scheduling, and the latest
 	// reminder is due at most MaxReminderSeconds later.
 	recentRemindersTTL = int64(2 * MaxReminderSeconds)
-	recentCASAttempts  = 5
+	// recentCASAttempts bounds remember's compare-and-set loop. Every failed
+	// attempt means another writer's succeeded, so a writer among n at once
+	// fails at most n-1 times: the bound only has to exceed the schedulings
+	// in flight across the cluster (tests drive 8), not be tight.
+	recentCASAttempts = 32
 )
 
 var (
