@@ -12,15 +12,27 @@ import (
 //
 // Waiting must not cost failing INSERTs (each is an ERROR line in the
 // PostgreSQL log), so unless the lock is believed free it looks first with
-// KVGet and inserts only when the lock is absent. A present lease is taken
+// KVGet and inserts only when the lock is absent. A free marker (left by a
+// release) is replaced by compare-and-set from its exact bytes: when this
+// instance already knows them, without looking. A present lease is taken
 // over only by compare-and-set from the exact bytes that were seen unchanged
 // for the holder's whole TTL (see observeHeld).
 func (q *queue) attempt(cfg MutexConfig, waiting bool) (*holding, time.Duration, error) {
 	q.mu.Lock()
+	free := q.view.freeLocked(time.Now())
+	q.mu.Unlock()
+	if free != nil {
+		// A free marker we know of: one compare-and-set. If it fails the
+		// marker is gone (taken, or expired and the key empty): look.
+		if h, wait, err := q.insert(cfg, free); h != nil || err != nil {
+			return h, wait, err
+		}
+	}
+
+	q.mu.Lock()
 	look := !q.view.optimistic && q.inst.kv.canRead()
 	readFence := look && !q.view.fenceKnown
 	q.mu.Unlock()
-
 	if !look {
 		return q.insert(cfg, nil)
 	}
@@ -55,6 +67,13 @@ func (q *queue) attempt(cfg MutexConfig, waiting bool) (*holding, time.Duration,
 	if h := q.adoptPending(cfg, cur); h != nil {
 		return h, 0, nil
 	}
+	if rec, ok := isFreeMarker(cur); ok {
+		q.mu.Lock()
+		q.view.learnFence(rec.Fence)
+		q.mu.Unlock()
+		q.forgetObserved()
+		return q.insert(cfg, cur)
+	}
 	wait, takeOver := q.observeHeld(cur, waiting)
 	if takeOver {
 		return q.insert(cfg, cur)
@@ -63,7 +82,8 @@ func (q *queue) attempt(cfg MutexConfig, waiting bool) (*holding, time.Duration,
 }
 
 // insert tries to store a new lease: an atomic insert when old is nil,
-// otherwise a compare-and-set from old (taking over a lease seen dead).
+// otherwise a compare-and-set from old (a free marker, or a lease seen
+// dead).
 // When the fencing counter's value is known it stores its guess of the next
 // token in the lease and advances the counter once the lease is held.
 func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, error) {
@@ -106,9 +126,7 @@ func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, er
 	ok, err := q.inst.kv.cas(q.key, old, value, leaseStoreSeconds)
 
 	q.mu.Lock()
-	if err != nil || !ok {
-		q.view.optimistic = false
-	}
+	q.view.optimistic, q.view.free = false, nil
 	if err == nil {
 		q.view.pendingNonce, q.view.pendingValue = "", nil
 	}
@@ -121,7 +139,8 @@ func (q *queue) insert(cfg MutexConfig, old []byte) (*holding, time.Duration, er
 		return nil, 0, err
 	}
 	if !ok {
-		// A real race (or a lagging read): someone else got in first.
+		// A real race (or a lagging read, or a free marker that expired):
+		// someone else got in first, or the next attempt looks again.
 		return nil, 0, nil
 	}
 	q.forgetObserved()
@@ -192,7 +211,7 @@ func (q *queue) observeHeld(cur []byte, waiting bool) (wait time.Duration, takeO
 	now := time.Now()
 
 	q.mu.Lock()
-	q.view.optimistic = false
+	q.view.optimistic, q.view.free = false, nil
 	if err == nil {
 		// Its token may be only a guess its holder never claims; taking it
 		// as claimed costs a wrong guess (the slow path of a claim) only

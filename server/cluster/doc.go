@@ -36,7 +36,8 @@
 // store's expiry frees them, judged by the clock of the node serving the
 // call. Exclusion with them therefore needs clocks within their refresh
 // slack (their 15 s TTL less their 7.5 s refresh interval), and a v0.0.19
-// node waits up to LeaseStoreExpiry for a lease of ours whose holder died.
+// node waits up to LeaseStoreExpiry for a lease of ours whose holder died,
+// and freeMarkerSeconds for the free marker a release of ours leaves.
 //
 // Fencing tokens: the token Mutex.Lease reports is higher than every token
 // reported for a lease of the same name that ended before this one began,

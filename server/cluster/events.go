@@ -28,6 +28,9 @@ type lockEvent struct {
 	From  string `json:"from"`
 	To    string `json:"to,omitempty"`
 	Fence uint64 `json:"f,omitempty"`
+	// Free is the free marker the release stored, if any: the woken
+	// instance replaces it without looking.
+	Free []byte `json:"free,omitempty"`
 }
 
 // HandleClusterEvent must be called from the plugin's OnPluginClusterEvent
@@ -75,11 +78,11 @@ func (q *queue) onRemoteWaiting(node string) {
 	// tell it again rather than let it sleep until its next poll.
 	tellFree := q.held == nil && !q.acquiring && now.Sub(q.view.lastRelease) < 3*tuning().announceEvery
 	holding := q.held != nil
-	fence := q.view.fence
+	fence, free := q.view.fence, q.view.freeLocked(now)
 	q.mu.Unlock()
 	switch {
 	case tellFree:
-		q.publish(lockEvent{Kind: eventReleased, To: node, Fence: fence})
+		q.publish(lockEvent{Kind: eventReleased, To: node, Fence: fence, Free: free})
 	case holding:
 		// The reply proves to the waiter that events reach it, so it can
 		// stop polling often; the release will be announced.
@@ -92,7 +95,11 @@ func (q *queue) onRemoteRelease(ev lockEvent) {
 	q.mu.Lock()
 	q.view.learnFence(ev.Fence)
 	if ev.To == "" || ev.To == me {
-		q.view.optimistic = true
+		if ev.Free != nil {
+			q.view.noteFree(ev.Free, time.Now())
+		} else {
+			q.view.optimistic = true
+		}
 		q.view.yieldUntil = time.Time{}
 	} else {
 		// Another instance was chosen; look again once it had its chance.
@@ -104,8 +111,8 @@ func (q *queue) onRemoteRelease(ev lockEvent) {
 
 // announceRelease tells the waiting instances the lock is free and which of
 // them should take it (the longest waiting), so they do not all race for it.
-func (q *queue) announceRelease(fence uint64, designated string) {
-	q.publish(lockEvent{Kind: eventReleased, To: designated, Fence: fence})
+func (q *queue) announceRelease(fence uint64, free []byte, designated string) {
+	q.publish(lockEvent{Kind: eventReleased, To: designated, Fence: fence, Free: free})
 }
 
 // announceWaiting lets the holder know this instance waits: by a cluster

@@ -492,17 +492,19 @@ func (h *holding) claimToken() (uint64, error) {
 	return 0, lastErr
 }
 
-// release deletes the lease by compare-and-delete against the exact stored
-// bytes, so it can only ever delete our own lease. It is skipped only when a
-// compare already proved the lease gone: a lease reported lost because it
-// could not be refreshed in time may still be stored, and deleting it lets
-// the next holder in at once instead of after the TTL. An error leaves the
-// lease to lapse; one retry is made.
-func (h *holding) release() {
+// release replaces the lease by a free marker (or, for an API without
+// KVGet, which could not read markers, deletes it), by compare-and-set
+// against the exact stored bytes, so it can only ever end our own lease. It
+// returns the marker when it was stored. It is skipped only when a compare
+// already proved the lease gone: a lease reported lost because it could not
+// be refreshed in time may still be stored, and ending it lets the next
+// holder in at once instead of after the TTL. An error leaves the lease to
+// lapse; one retry is made.
+func (h *holding) release() (free []byte) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.done {
-		return
+		return nil
 	}
 	h.done = true
 	if h.refresh != nil {
@@ -510,12 +512,22 @@ func (h *holding) release() {
 	}
 	defer h.ended()
 	if h.gone {
-		return
+		return nil
 	}
-	if _, err := h.casLocked(nil, 0); err != nil {
+	var expire int64
+	if h.q.inst.kv.canRead() {
+		free = freeMarker(h.q.name, h.q.inst.nodeNow(), h.counterFloor(), time.Now()).encode()
+		expire = freeMarkerSeconds
+	}
+	ok, err := h.casLocked(free, expire)
+	if err != nil {
 		h.q.inst.api.LogError("cluster: failed to release lock, retrying once", "lock", h.q.name, "err", err.Error())
-		if _, err := h.casLocked(nil, 0); err != nil {
+		if ok, err = h.casLocked(free, expire); err != nil {
 			h.q.inst.api.LogError("cluster: failed to release lock; it will lapse", "lock", h.q.name, "err", err.Error(), "ttl", h.cfg.TTL.String())
 		}
 	}
+	if !ok {
+		return nil
+	}
+	return free
 }

@@ -53,6 +53,9 @@ func lockState(name string, cur []byte) LockState {
 	case err != nil:
 		return LockState{Lease: Lease{Name: name, HolderName: unreadableHolder}, Held: true}
 	}
+	if rec.Free {
+		return LockState{Lease: Lease{Name: name}}
+	}
 	l := rec.lease()
 	l.Name = name
 	if !l.ExpiresAt.IsZero() && !time.Now().Before(l.ExpiresAt) {

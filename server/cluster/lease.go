@@ -43,6 +43,29 @@ type record struct {
 	Fence      uint64    `json:"fence"`
 	Seq        uint64    `json:"seq,omitempty"`
 	TTLMillis  int64     `json:"ttl_ms,omitempty"`
+	// Free marks the value a release leaves (freeMarker): nobody holds the
+	// lock, and the next holder replaces it by compare-and-set.
+	Free bool `json:"free,omitempty"`
+}
+
+// freeMarker is what releasing a lease stores in its place: the releaser,
+// and the fencing counter value it knows of, so the next holder can guess
+// its token without reading the counter.
+func freeMarker(name string, node Node, fence uint64, now time.Time) record {
+	return record{
+		Nonce:     randomID(12),
+		Name:      name,
+		Node:      node,
+		ExpiresAt: now.Add(freeMarkerSeconds * time.Second),
+		Fence:     fence,
+		Free:      true,
+	}
+}
+
+// isFreeMarker reports whether cur is a free marker, and its record.
+func isFreeMarker(cur []byte) (record, bool) {
+	rec, err := decodeRecord(cur)
+	return rec, err == nil && rec.Free
 }
 
 // ttl is the holder's lease TTL, zero when the record does not say (a lease

@@ -6,7 +6,8 @@ package cluster
 // InspectLock only the names that may be held, instead of every name it
 // knows. A name left out had no lease stored when keys was listed, so
 // InspectLock would have shown it free; a name kept may still be free (its
-// lease lapsed, or was released since), which only InspectLock tells.
+// lease lapsed, or was released: a release leaves a free marker for
+// freeMarkerSeconds), which only InspectLock tells.
 func LeasedNames(names, keys []string) []string {
 	stored := make(map[string]bool, len(keys))
 	for _, k := range keys {

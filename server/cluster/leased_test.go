@@ -9,13 +9,13 @@ import (
 )
 
 // LeasedNames keeps exactly the names with a lease stored: a held name, also
-// one too long for a plain key (its key is a digest), and not a released
-// name (whose fencing counter key stays), a name never used, or a name that
-// is itself some other key. Catches an implementation that matches names
+// one too long for a plain key (its key is a digest), and not a name
+// released (whose fencing counter key stays) a free marker's life ago, a
+// name never used, or a name that is itself some other key. Catches an implementation that matches names
 // against keys without the lease key's digest, or that takes any key
 // mentioning the name (the counter's) for a lease.
 func TestLeasedNamesAreTheNamesWithALeaseStored(t *testing.T) {
-	_, ins := newCluster(1, false)
+	s, ins := newCluster(1, false)
 	api := ins[0]
 	long := strings.Repeat("long-lock-name-", 5)
 	for _, name := range []string{"held", long, "released"} {
@@ -28,6 +28,7 @@ func TestLeasedNamesAreTheNamesWithALeaseStored(t *testing.T) {
 		}
 		t.Cleanup(m.Unlock)
 	}
+	s.Advance(freeMarkerSeconds*time.Second + time.Millisecond) // the released name's marker lapses
 	keys, appErr := api.KVList(0, 1000)
 	if appErr != nil {
 		t.Fatal(appErr)

@@ -91,8 +91,8 @@ func (m *Mutex) set(h *holding) {
 }
 
 // Unlock unlocks m. It is a run-time error (a panic) if m is not locked, as
-// with sync.Mutex. If the lease was lost meanwhile (see Lost), Unlock writes
-// nothing: the store no longer holds anything of ours to delete.
+// with sync.Mutex. If the lease was proved lost meanwhile (see Lost), Unlock
+// writes nothing: the store no longer holds anything of ours to end.
 func (m *Mutex) Unlock() {
 	m.mu.Lock()
 	h := m.held

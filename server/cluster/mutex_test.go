@@ -11,7 +11,11 @@ import (
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
-func TestLockUnlockWritesNamedLeaseAndDeletesIt(t *testing.T) {
+// Lock stores a lease naming its holder; Unlock replaces it with a free
+// marker (shown free, naming the releaser) that the store expires after
+// freeMarkerSeconds. Catches an Unlock that leaves the lease (or a marker
+// read as held) behind, and a marker that never expires.
+func TestLockUnlockWritesNamedLeaseAndFreesIt(t *testing.T) {
 	t.Parallel()
 	s, ins := newCluster(1, false)
 	SetNode(ins[0], Node{ID: "n1", Name: "node one"})
@@ -36,8 +40,16 @@ func TestLockUnlockWritesNamedLeaseAndDeletesIt(t *testing.T) {
 		t.Fatalf("Lease() = %+v, %v", l, ok)
 	}
 	m.Unlock()
-	if _, ok := s.Value(lockKey("report")); ok {
-		t.Fatal("lease left after Unlock")
+	stored, ok = s.Value(lockKey("report"))
+	if marker, free := isFreeMarker(stored); !ok || !free || marker.Node.ID != "n1" || marker.Fence != rec.Fence {
+		t.Fatalf("after Unlock the key holds %q, want a free marker naming n1 with counter %d", stored, rec.Fence)
+	}
+	if st, err := InspectLock(ins[0], "report"); err != nil || st.Held {
+		t.Fatalf("InspectLock after Unlock = %+v, %v; want free", st, err)
+	}
+	s.Advance(freeMarkerSeconds*time.Second + time.Millisecond)
+	if v, ok := s.Value(lockKey("report")); ok {
+		t.Fatalf("the free marker %q outlived its %d s", v, freeMarkerSeconds)
 	}
 	select {
 	case <-m.Lost():

@@ -67,10 +67,9 @@ func newQueue(in *instance, name string) *queue {
 		wake: make(chan struct{}, 1),
 	}
 	q.view.remoteWaiters = make(map[string]remoteWaiter)
-	// Nothing is known yet: the first attempt looks (and reads the fencing
-	// counter) before it inserts, so an instance that starts waiting for a
-	// held lock never spends a failing insert.
-	q.view.optimistic = false
+	// Nothing is known yet (optimistic is false): the first attempt looks
+	// (and reads the fencing counter) before it inserts, so an instance that
+	// starts waiting for a held lock never spends a failing insert.
 	return q
 }
 
@@ -301,12 +300,16 @@ func (q *queue) unlockOnce(h *holding) *holding {
 	q.held = nil
 	q.mu.Unlock()
 
-	h.release()
+	free := h.release()
 	if designated != "" {
-		q.announceRelease(h.counterFloor(), designated)
+		q.announceRelease(h.counterFloor(), free, designated)
 	}
 
 	q.mu.Lock()
+	if q.held == nil && !q.acquiring {
+		// The next Lock here replaces the marker without looking.
+		q.view.noteFree(free, time.Now())
+	}
 	q.startAcquiringLocked()
 	q.mu.Unlock()
 	return nil

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // instance is everything this package knows about one plugin instance: the
@@ -171,8 +172,8 @@ func KnownLocks(pluginAPI MutexPluginAPI) []string {
 const recentLimit = 1000
 
 // recentNames remembers, for the last recentLimit idle names, what lets the
-// next Lock of the same name skip a round trip: the fencing counter as last
-// seen.
+// next Lock of the same name skip round trips: the fencing counter as last
+// seen, and the free marker its last release stored.
 type recentNames struct {
 	order  list.List // of *recentName, most recent first
 	byName map[string]*list.Element
@@ -182,6 +183,8 @@ type recentName struct {
 	name       string
 	fence      uint64
 	fenceKnown bool
+	free       []byte // the view's free marker, while it lasts
+	freeUntil  time.Time
 }
 
 func (r *recentNames) init() { r.byName = make(map[string]*list.Element) }
@@ -196,6 +199,7 @@ func (r *recentNames) remember(name string, v *clusterView) {
 	}
 	n := e.Value.(*recentName)
 	n.fence, n.fenceKnown = v.fence, v.fenceKnown
+	n.free, n.freeUntil = v.freeLocked(time.Now()), v.freeUntil
 	for r.order.Len() > recentLimit {
 		last := r.order.Back()
 		r.order.Remove(last)
@@ -211,4 +215,5 @@ func (r *recentNames) seed(name string, v *clusterView) {
 	}
 	n := e.Value.(*recentName)
 	v.fence, v.fenceKnown = n.fence, n.fenceKnown
+	v.free, v.freeUntil = n.free, n.freeUntil
 }

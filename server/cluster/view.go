@@ -13,6 +13,13 @@ type clusterView struct {
 	// own release: another instance may have taken the lock since, and a
 	// failed insert is an ERROR line in the PostgreSQL log.
 	optimistic bool
+	// free is a free marker (see freeMarker) believed stored until
+	// freeUntil by this instance's clock: left by its own release or named
+	// by another instance's release event. The next attempt replaces it by
+	// compare-and-set without looking; if the compare fails (someone took
+	// the lock, or the marker expired) nothing happened and it looks.
+	free      []byte
+	freeUntil time.Time
 
 	// observed is the other holder's lease as last read, and observedAt when
 	// this instance first read those exact bytes, by its own clock.
@@ -48,6 +55,22 @@ type clusterView struct {
 	pendingNonce string
 	pendingValue []byte
 	pendingSent  time.Time // when that insert was sent
+}
+
+// noteFree records the free marker stored at about now.
+func (v *clusterView) noteFree(marker []byte, now time.Time) {
+	if marker == nil {
+		return
+	}
+	v.free, v.freeUntil = marker, now.Add(freeMarkerSeconds*time.Second)
+}
+
+// freeLocked returns the free marker believed stored now, if any.
+func (v *clusterView) freeLocked(now time.Time) []byte {
+	if v.free != nil && !now.Before(v.freeUntil) {
+		v.free = nil
+	}
+	return v.free
 }
 
 type remoteWaiter struct {
@@ -94,7 +117,7 @@ func (v *clusterView) releaseLocked(fair, events bool) (designated string) {
 		delete(v.remoteWaiters, designated)
 	}
 	v.lastRelease = now
-	v.optimistic = false
+	v.optimistic, v.free = false, nil
 	if fair {
 		if events {
 			v.yieldUntil = now.Add(tuning().yieldWithEvents)
