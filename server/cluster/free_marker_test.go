@@ -9,39 +9,25 @@ import (
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
-// statsSince is what in called since before.
-func statsSince(in *kvtest.Instance, before kvtest.Stats) kvtest.Stats {
-	now := in.Stats()
-	return kvtest.Stats{
-		Gets:          now.Gets - before.Gets,
-		Sets:          now.Sets - before.Sets,
-		Deletes:       now.Deletes - before.Deletes,
-		Lists:         now.Lists - before.Lists,
-		AtomicInserts: now.AtomicInserts - before.AtomicInserts,
-		FailedInserts: now.FailedInserts - before.FailedInserts,
-		FailedCAS:     now.FailedCAS - before.FailedCAS,
-	}
-}
-
 // Locking again what this instance released a moment ago costs one
 // compare-and-set from the free marker the release left: no look, no
 // insert; the release is one compare-and-set too. Catches a Lock that looks
 // (KVGet) or inserts after its own release, and an Unlock that deletes.
 func TestRelockReplacesTheFreeMarkerWithOneCall(t *testing.T) {
 	t.Parallel()
-	_, ins := newCluster(1, false)
+	s, ins := newCluster(1, false)
 	m := NewMutex(ins[0], "relock")
 	m.Lock()
 	m.Unlock()
 
-	before := ins[0].Stats()
+	s.ResetStats()
 	m.Lock()
-	if got := statsSince(ins[0], before); got.Calls() != 1 || got.Sets != 1 || got.AtomicInserts != 0 || got.FailedCAS != 0 {
+	if got := s.Stats(); got.Calls() != 1 || got.Sets != 1 || got.AtomicInserts != 0 || got.FailedCAS != 0 {
 		t.Fatalf("Lock after own release made %+v, want one compare-and-set", got)
 	}
-	before = ins[0].Stats()
+	s.ResetStats()
 	m.Unlock()
-	if got := statsSince(ins[0], before); got.Calls() != 1 || got.Sets != 1 || got.FailedCAS != 0 {
+	if got := s.Stats(); got.Calls() != 1 || got.Sets != 1 || got.FailedCAS != 0 {
 		t.Fatalf("Unlock made %+v, want one compare-and-set", got)
 	}
 }
@@ -68,7 +54,7 @@ func TestAnotherInstanceTakesAFreeMarkerWithoutAnInsert(t *testing.T) {
 		}
 		return kvtest.Outcome{}
 	})
-	before := ins[1].Stats()
+	s.ResetStats()
 	lockWithin(t, b, 5*time.Second)
 	s.SetFault(nil)
 	defer b.Unlock()
@@ -81,7 +67,7 @@ func TestAnotherInstanceTakesAFreeMarkerWithoutAnInsert(t *testing.T) {
 		}
 		t.Fatalf("taking the released lock made %q, want a look and a compare-and-set from the marker", ops)
 	}
-	if got := statsSince(ins[1], before); got.FailedInserts != 0 || got.FailedCAS != 0 {
+	if got := s.Stats(); got.FailedInserts != 0 || got.FailedCAS != 0 {
 		t.Fatalf("taking the released lock made %+v: a failed write", got)
 	}
 }

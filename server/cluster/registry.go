@@ -171,20 +171,16 @@ func KnownLocks(pluginAPI MutexPluginAPI) []string {
 // were dropped.
 const recentLimit = 1000
 
-// recentNames remembers, for the last recentLimit idle names, what lets the
-// next Lock of the same name skip round trips: the fencing counter as last
-// seen, and the free marker its last release stored.
+// recentNames keeps, for the last recentLimit idle names, the remembered
+// part of their views.
 type recentNames struct {
 	order  list.List // of *recentName, most recent first
 	byName map[string]*list.Element
 }
 
 type recentName struct {
-	name       string
-	fence      uint64
-	fenceKnown bool
-	free       []byte // the view's free marker, while it lasts
-	freeUntil  time.Time
+	name string
+	remembered
 }
 
 func (r *recentNames) init() { r.byName = make(map[string]*list.Element) }
@@ -198,8 +194,8 @@ func (r *recentNames) remember(name string, v *clusterView) {
 		r.byName[name] = e
 	}
 	n := e.Value.(*recentName)
-	n.fence, n.fenceKnown = v.fence, v.fenceKnown
-	n.free, n.freeUntil = v.freeLocked(time.Now()), v.freeUntil
+	v.freeLocked(time.Now()) // a lapsed marker is not worth keeping
+	n.remembered = v.remembered
 	for r.order.Len() > recentLimit {
 		last := r.order.Back()
 		r.order.Remove(last)
@@ -214,6 +210,5 @@ func (r *recentNames) seed(name string, v *clusterView) {
 		return
 	}
 	n := e.Value.(*recentName)
-	v.fence, v.fenceKnown = n.fence, n.fenceKnown
-	v.free, v.freeUntil = n.free, n.freeUntil
+	v.remembered = n.remembered
 }

@@ -13,13 +13,10 @@ type clusterView struct {
 	// own release: another instance may have taken the lock since, and a
 	// failed insert is an ERROR line in the PostgreSQL log.
 	optimistic bool
-	// free is a free marker (see freeMarker) believed stored until
-	// freeUntil by this instance's clock: left by its own release or named
-	// by another instance's release event. The next attempt replaces it by
-	// compare-and-set without looking; if the compare fails (someone took
-	// the lock, or the marker expired) nothing happened and it looks.
-	free      []byte
-	freeUntil time.Time
+
+	// remembered outlives the queue: recentNames keeps it for the name's
+	// next Lock.
+	remembered
 
 	// observed is the other holder's lease as last read, and observedAt when
 	// this instance first read those exact bytes, by its own clock.
@@ -30,11 +27,6 @@ type clusterView struct {
 	// looking often for the hand-over (see observeHeld).
 	holderNode, holderSeen string
 	watchUntil             time.Time
-
-	// fence is the fencing counter as last seen or set; fenceKnown says
-	// whether there is a value at all.
-	fence      uint64
-	fenceKnown bool
 
 	// remoteWaiters are other instances known to wait for the lock, by node
 	// id, from "waiting" events or the waiting marker.
@@ -57,8 +49,24 @@ type clusterView struct {
 	pendingSent  time.Time // when that insert was sent
 }
 
+// remembered is what an instance keeps of a lock name between its uses
+// (recentNames): what lets the next Lock skip round trips.
+type remembered struct {
+	// fence is the fencing counter as last seen or set; fenceKnown says
+	// whether there is a value at all.
+	fence      uint64
+	fenceKnown bool
+	// free is a free marker (see freeMarker) believed stored until
+	// freeUntil by this instance's clock: left by its own release or named
+	// by another instance's release event. The next attempt replaces it by
+	// compare-and-set without looking; if the compare fails (someone took
+	// the lock, or the marker expired) nothing happened and it looks.
+	free      []byte
+	freeUntil time.Time
+}
+
 // noteFree records the free marker stored at about now.
-func (v *clusterView) noteFree(marker []byte, now time.Time) {
+func (v *remembered) noteFree(marker []byte, now time.Time) {
 	if marker == nil {
 		return
 	}
@@ -66,7 +74,7 @@ func (v *clusterView) noteFree(marker []byte, now time.Time) {
 }
 
 // freeLocked returns the free marker believed stored now, if any.
-func (v *clusterView) freeLocked(now time.Time) []byte {
+func (v *remembered) freeLocked(now time.Time) []byte {
 	if v.free != nil && !now.Before(v.freeUntil) {
 		v.free = nil
 	}
@@ -130,7 +138,7 @@ func (v *clusterView) releaseLocked(fair, events bool) (designated string) {
 
 // learnFence raises the cached fencing counter to f. The cache only ever
 // steers the guess the next acquisition makes; the counter's CAS decides.
-func (v *clusterView) learnFence(f uint64) {
+func (v *remembered) learnFence(f uint64) {
 	if f == 0 {
 		return
 	}
@@ -140,6 +148,6 @@ func (v *clusterView) learnFence(f uint64) {
 }
 
 // setFence records an authoritative counter value (read, or set by our CAS).
-func (v *clusterView) setFence(f uint64) {
+func (v *remembered) setFence(f uint64) {
 	v.fence, v.fenceKnown = f, true
 }
