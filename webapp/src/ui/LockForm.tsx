@@ -2,6 +2,7 @@ import React, {useState} from 'react';
 
 import {holdSeconds, lockNameError, lockNameRule, secondsError} from '../api/validation';
 
+import {ActionForm} from './ActionForm';
 import {SecondsField, TextField} from './FormField';
 
 interface Props {
@@ -23,8 +24,7 @@ export function LockForm({busy, onAcquire}: Props) {
     const [seconds, setSeconds] = useState('30');
     const [errors, setErrors] = useState<FieldErrors>(noErrors);
 
-    const submit = async (event: React.FormEvent) => {
-        event.preventDefault();
+    const submit = async () => {
         const found = {name: lockNameError(name), seconds: secondsError(seconds, holdSeconds)};
         setErrors(found);
         if (found.name !== null || found.seconds !== null) {
@@ -34,11 +34,11 @@ export function LockForm({busy, onAcquire}: Props) {
     };
 
     return (
-        <form
-            className='cd-form'
+        <ActionForm
+            label='Take a demo lock'
             onSubmit={submit}
-            noValidate={true}
-            aria-label='Take a demo lock'
+            submitLabel={busy ? 'Taking…' : 'Take lock'}
+            disabled={busy}
         >
             <TextField
                 id='cd-lock-name'
@@ -57,13 +57,6 @@ export function LockForm({busy, onAcquire}: Props) {
                 error={errors.seconds}
                 range={holdSeconds}
             />
-            <button
-                type='submit'
-                className='cd-button cd-primary'
-                disabled={busy}
-            >
-                {busy ? 'Taking…' : 'Take lock'}
-            </button>
-        </form>
+        </ActionForm>
     );
 }

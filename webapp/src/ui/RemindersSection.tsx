@@ -4,6 +4,7 @@ import type {ClusterClient} from '../api/client';
 import {type Reminder, reminderSeconds, reminderTextError, reminderTextRule} from '../api/reminders';
 import {secondsError} from '../api/validation';
 
+import {ActionForm} from './ActionForm';
 import {actionsOffId} from './actionsOff';
 import {SecondsField, TextField} from './FormField';
 import {NodeLabel} from './NodeLabel';
@@ -46,8 +47,7 @@ function ReminderForm({busy, onSchedule}: {busy: boolean; onSchedule: (seconds: 
     const [text, setText] = useState('');
     const [errors, setErrors] = useState<{seconds: string | null; text: string | null}>({seconds: null, text: null});
 
-    const submit = async (event: React.FormEvent) => {
-        event.preventDefault();
+    const submit = async () => {
         const found = {seconds: secondsError(seconds, reminderSeconds), text: reminderTextError(text)};
         setErrors(found);
         if (found.seconds !== null || found.text !== null) {
@@ -57,11 +57,11 @@ function ReminderForm({busy, onSchedule}: {busy: boolean; onSchedule: (seconds: 
     };
 
     return (
-        <form
-            className='cd-form'
+        <ActionForm
+            label='Schedule a reminder'
             onSubmit={submit}
-            noValidate={true}
-            aria-label='Schedule a reminder'
+            submitLabel={busy ? 'Scheduling…' : 'Schedule reminder'}
+            disabled={busy}
         >
             <SecondsField
                 id='cd-reminder-seconds'
@@ -79,14 +79,7 @@ function ReminderForm({busy, onSchedule}: {busy: boolean; onSchedule: (seconds: 
                 error={errors.text}
                 help={`${reminderTextRule} The bot posts it in the digest channel set in the plugin settings.`}
             />
-            <button
-                type='submit'
-                className='cd-button cd-primary'
-                disabled={busy}
-            >
-                {busy ? 'Scheduling…' : 'Schedule reminder'}
-            </button>
-        </form>
+        </ActionForm>
     );
 }
 

@@ -3,6 +3,7 @@ import React, {useState} from 'react';
 import type {StressResult} from '../api/types';
 import {secondsError, stressSeconds} from '../api/validation';
 
+import {ActionForm} from './ActionForm';
 import {actionsOffId} from './actionsOff';
 import {SecondsField} from './FormField';
 import {formatDuration} from './format';
@@ -105,8 +106,7 @@ export function StressSection({stress, now, actionsOff, busy, error, onStart}: P
     const [invalid, setInvalid] = useState<string | null>(null);
     const running = stress?.running === true;
 
-    const submit = async (event: React.FormEvent) => {
-        event.preventDefault();
+    const submit = async () => {
         const problem = secondsError(seconds, stressSeconds);
         setInvalid(problem);
         if (problem === null) {
@@ -117,11 +117,12 @@ export function StressSection({stress, now, actionsOff, busy, error, onStart}: P
     return (
         <section className='cd-section' aria-labelledby='cd-stress-title'>
             <h3 id='cd-stress-title'>{'Stress demo'}</h3>
-            <form
-                className='cd-form'
+            <ActionForm
+                label='Start the stress demo'
                 onSubmit={submit}
-                noValidate={true}
-                aria-label='Start the stress demo'
+                submitLabel={running ? 'Stress demo running…' : 'Start stress demo'}
+                disabled={actionsOff !== null || busy || running}
+                describedBy={actionsOff === null ? undefined : actionsOffId}
             >
                 <SecondsField
                     id='cd-stress-seconds'
@@ -131,15 +132,7 @@ export function StressSection({stress, now, actionsOff, busy, error, onStart}: P
                     error={invalid}
                     range={stressSeconds}
                 />
-                <button
-                    type='submit'
-                    className='cd-button cd-primary'
-                    disabled={actionsOff !== null || busy || running}
-                    aria-describedby={actionsOff === null ? undefined : actionsOffId}
-                >
-                    {running ? 'Stress demo running…' : 'Start stress demo'}
-                </button>
-            </form>
+            </ActionForm>
             {error && <p className='cd-error' role='alert'>{error}</p>}
             {stress ? <StressResultView stress={stress} now={now}/> : <p className='cd-muted'>{'No stress run yet.'}</p>}
         </section>
