@@ -11,7 +11,7 @@
 //   npm run build
 //   node tests/bench/browserRender.mjs /tmp/shots [lock count]
 //
-// playwright-core is the end-to-end suite's (e2e/browser, after its npm ci)
+// playwright-core is the end-to-end suite's (dev/e2e/browser, after its npm ci)
 // or any installed copy; no browser is downloaded.
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -25,7 +25,7 @@ async function loadPlaywright() {
     try {
         return await import('playwright-core');
     } catch {
-        const require = createRequire(join(webapp, '..', 'e2e', 'browser', 'package.json'));
+        const require = createRequire(join(webapp, '..', 'dev', 'e2e', 'browser', 'package.json'));
         return require('playwright-core');
     }
 }
