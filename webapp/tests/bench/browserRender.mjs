@@ -124,6 +124,9 @@ async function run(scheme, lockCount, shot) {
         if (url.pathname.includes('/api/v1/jobs/')) {
             return route.fulfill({contentType: 'application/json', body: JSON.stringify({name: 'slow', interval_ms: 30000, runs: 9, history: []})});
         }
+        if (url.pathname.endsWith('/api/v1/reminders')) {
+            return route.fulfill({contentType: 'application/json', body: JSON.stringify({reminders: []})});
+        }
         return route.fulfill({status: 404, body: ''});
     });
     await page.goto(`${base}/plugins/clusterdemo/dashboard`);
