@@ -206,8 +206,10 @@ func (d *demoLocks) holdFor(name string, h *heldLock, hold time.Duration) {
 	}
 	h.mutex.Unlock()
 	d.forget(name, h)
-	close(h.done)
+	// Told before done, so that a Release that returned has also told the
+	// open panels.
 	d.publish(changeLock, name)
+	close(h.done)
 }
 
 func (d *demoLocks) forget(name string, h *heldLock) {
