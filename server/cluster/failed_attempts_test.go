@@ -11,37 +11,43 @@ import (
 	"github.com/clusterdemo/clusterdemo/server/cluster/kvtest"
 )
 
-// releaseCounter watches the lease key in the store and counts how often
-// it goes from present to absent: each time, the lock went through the
-// store instead of passing between goroutines of the holder's instance.
+// releaseCounter counts the writes that end a lease on the lease key: a
+// compare-and-set to a free marker, a compare-and-delete or a delete. Each
+// is the lock going through the store instead of passing between
+// goroutines of the holder's instance. It watches the calls, not the key's
+// value: a free marker keeps the key present, so a watch for the key
+// going absent would see no release at all.
 type releaseCounter struct {
+	s        *kvtest.Store
 	mu       sync.Mutex
 	releases int
-	stop     chan struct{}
-	done     chan struct{}
 }
 
 func watchReleases(s *kvtest.Store, key string) *releaseCounter {
-	r := &releaseCounter{stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		present := true
-		for {
-			select {
-			case <-r.stop:
-				return
-			case <-time.After(time.Millisecond):
-			}
-			_, ok := s.Value(key)
-			if present && !ok {
-				r.mu.Lock()
-				r.releases++
-				r.mu.Unlock()
-			}
-			present = ok
+	r := &releaseCounter{s: s}
+	s.SetFault(func(c kvtest.Call) kvtest.Outcome {
+		if c.Key == key && endsALease(c) {
+			r.mu.Lock()
+			r.releases++
+			r.mu.Unlock()
 		}
-	}()
+		return kvtest.Outcome{}
+	})
 	return r
+}
+
+func endsALease(c kvtest.Call) bool {
+	switch c.Op {
+	case kvtest.OpDelete:
+		return true
+	case kvtest.OpSet:
+		if c.Value == nil {
+			return true
+		}
+		_, free := isFreeMarker(c.Value)
+		return free
+	}
+	return false
 }
 
 func (r *releaseCounter) take() int {
@@ -52,7 +58,7 @@ func (r *releaseCounter) take() int {
 	return n
 }
 
-func (r *releaseCounter) close() { close(r.stop); <-r.done }
+func (r *releaseCounter) close() { r.s.SetFault(nil) }
 
 // keysBut lists the live keys other than skip (the lease, which comes and
 // goes with releases).
