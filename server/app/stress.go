@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand"
 	"sync"
@@ -390,8 +391,13 @@ func (d *stressDemo) critical(run stressRun, worker string, m *cluster.Mutex) (o
 	}
 	if !ok {
 		// Someone changed the marker between our read and write: they were
-		// inside too. Our marker is not there, so there is nothing to clear.
-		return true, handoff, nil
+		// inside too. Or what we read has just expired: then we never
+		// wrote ours, and this section checked nothing.
+		replaced, err := d.holdMarkerPresent()
+		if err == nil && !replaced {
+			err = errHoldMarkerLapsed
+		}
+		return replaced, handoff, err
 	}
 	written := d.now()
 
@@ -405,7 +411,14 @@ func (d *stressDemo) critical(run stressRun, worker string, m *cluster.Mutex) (o
 		ok, aerr = d.api.KVSetWithOptions(stressHoldKey, released, model.PluginKVSetOptions{Atomic: true, OldValue: mine, ExpireInSeconds: stressHoldMarkerTTL})
 		if aerr == nil {
 			if !ok {
-				overlap = true
+				// Another holder replaced our marker, or, when the failed
+				// clears outlasted it, the store expired it: only a marker
+				// there now was written by someone inside with us.
+				replaced, rerr := d.holdMarkerPresent()
+				if rerr != nil {
+					return overlap, handoff, rerr
+				}
+				overlap = overlap || replaced
 			}
 			return overlap, handoff, nil
 		}
@@ -423,6 +436,22 @@ func (d *stressDemo) critical(run stressRun, worker string, m *cluster.Mutex) (o
 		case <-time.After(stressErrorBackoff):
 		}
 	}
+}
+
+// errHoldMarkerLapsed: the marker read on entry expired before ours was
+// written over it, so the section's check did not happen; counted as an
+// error, not as an overlap.
+var errHoldMarkerLapsed = errors.New("the stress hold marker read on entry expired before this holder's could replace it")
+
+// holdMarkerPresent reports whether a hold marker is stored, after a
+// compare against ours failed: one present was written by another writer,
+// while none means the one compared against expired.
+func (d *stressDemo) holdMarkerPresent() (bool, error) {
+	v, aerr := d.api.KVGet(stressHoldKey)
+	if aerr != nil {
+		return false, aerr
+	}
+	return v != nil, nil
 }
 
 // status reads the last run and its merged results through a request's
