@@ -18,7 +18,8 @@ type Job struct {
 	LastStartedAt  time.Time
 	LastFinishedAt time.Time
 	LastNode       string
-	// LastDuration is meaningful once LastFinishedAt is set.
+	// LastDuration is meaningful once LastFinishedAt is set, and zero when
+	// unknown (a run found lost).
 	LastDuration time.Duration
 	LastError    string
 	Runs         int64

@@ -244,6 +244,7 @@ func (j *Job) checkAndRun() (time.Time, error) {
 			rec.Running = false
 			rec.Runs++
 			rec.LastNode = rec.RunningOn
+			rec.Ended, rec.LastDuration = rec.LastStarted, 0
 			rec.LastError = fmt.Sprintf("run on %s started %s was lost: its lease lapsed before it finished",
 				nodeLabel(rec.RunningOn), rec.LastStarted.Format(time.RFC3339))
 			rec.RunningOn = Node{}
@@ -372,6 +373,7 @@ func (j *Job) run(raw []byte, rec *jobRecord, request []byte) (started, ok bool,
 	rec.CallbackStarted = callbackStart
 	rec.NextRun = j.dueAt(*rec)
 	rec.LastFinished = time.Now()
+	rec.Ended = rec.LastFinished
 	rec.LastNode = node
 	rec.LastDuration = r.Duration
 	rec.LastError = runErr

@@ -22,11 +22,11 @@ type JobState struct {
 	Running        bool          // a run has started and not finished (or not yet been found lost)
 	RunningOn      Node          // zero when not running
 	LastStartedAt  time.Time
-	LastFinishedAt time.Time // while Running: the running run's start (see jobRecord)
-	LastNode       Node      // the instance of the last run
-	LastDuration   time.Duration
-	LastError      string // "" when the last run succeeded
-	Runs           int64  // finished runs, lost ones included
+	LastFinishedAt time.Time     // when the last run ended; zero while none has (a first run still going)
+	LastNode       Node          // the instance of the last run
+	LastDuration   time.Duration // zero when unknown: a lost run's end was never recorded
+	LastError      string        // "" when the last run succeeded
+	Runs           int64         // finished runs, lost ones included
 	NextRunAt      time.Time
 }
 
@@ -50,6 +50,10 @@ type jobRecord struct {
 	// RunID makes every start record's bytes unique, so a start write
 	// whose reply was an error can be recognised when read back.
 	RunID string `json:"run_id,omitempty"`
+	// Ended is when the last run ended (for a lost run: its start, the last
+	// moment it is known to have run). Unlike LastFinished it is not moved
+	// by a start, so a status shows the finished run, not the running one.
+	Ended time.Time `json:"ended,omitempty"`
 	// CallbackStarted is when the last finished run's callback began, a
 	// record write after LastStarted: the next run is due an Interval after
 	// it, so that write's latency never brings two callbacks closer.
@@ -72,13 +76,17 @@ func (r jobRecord) dueAt(interval time.Duration) time.Time {
 }
 
 func (r jobRecord) state(name string) JobState {
+	ended := r.Ended
+	if ended.IsZero() && !r.Running {
+		ended = r.LastFinished // written by v0.0.19, or by an earlier version of ours
+	}
 	return JobState{
 		Name:           name,
 		Interval:       r.Interval,
 		Running:        r.Running,
 		RunningOn:      r.RunningOn,
 		LastStartedAt:  r.LastStarted,
-		LastFinishedAt: r.LastFinished,
+		LastFinishedAt: ended,
 		LastNode:       r.LastNode,
 		LastDuration:   r.LastDuration,
 		LastError:      r.LastError,

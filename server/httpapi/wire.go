@@ -232,7 +232,7 @@ func jobJSONFrom(j app.Job) jobJSON {
 	if j.Running {
 		out.RunningOn = wireString(j.RunningOn)
 	}
-	if !j.LastFinishedAt.IsZero() {
+	if !j.LastFinishedAt.IsZero() && j.LastDuration > 0 {
 		ms := wireMillis(j.LastDuration)
 		out.LastDurationMS = &ms
 	}

@@ -300,3 +300,29 @@ func TestWireTimeIsUTC(t *testing.T) {
 		t.Fatalf("absent time marshals as %s", data)
 	}
 }
+
+// A job's last duration is null until a run has finished, and for a run
+// found lost (its end was never recorded): only a known duration is sent.
+// Catches a lost run shown with a 0 ms duration, or a running first run
+// shown with one.
+func TestJobLastDurationIsSentOnlyWhenKnown(t *testing.T) {
+	ended := time.Date(2026, 12, 2, 7, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		job  app.Job
+		want *int64
+	}{
+		{"first run still going", app.Job{Running: true}, nil},
+		{"finished", app.Job{LastFinishedAt: ended, LastDuration: 1500 * time.Millisecond}, func() *int64 { ms := int64(1500); return &ms }()},
+		{"found lost", app.Job{LastFinishedAt: ended, LastError: "lost"}, nil},
+	}
+	for _, c := range cases {
+		got := jobJSONFrom(c.job).LastDurationMS
+		switch {
+		case (got == nil) != (c.want == nil):
+			t.Errorf("%s: last_duration_ms %v, want %v", c.name, got, c.want)
+		case got != nil && *got != *c.want:
+			t.Errorf("%s: last_duration_ms %d, want %d", c.name, *got, *c.want)
+		}
+	}
+}
