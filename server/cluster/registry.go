@@ -194,8 +194,8 @@ func (r *recentNames) remember(name string, v *clusterView) {
 		r.byName[name] = e
 	}
 	n := e.Value.(*recentName)
-	v.freeLocked(time.Now()) // a lapsed marker is not worth keeping
 	n.remembered = v.remembered
+	n.dropLapsedFree(time.Now()) // a lapsed marker is not worth keeping
 	for r.order.Len() > recentLimit {
 		last := r.order.Back()
 		r.order.Remove(last)

@@ -73,11 +73,16 @@ func (v *remembered) noteFree(marker []byte, now time.Time) {
 	v.free, v.freeUntil = marker, now.Add(freeMarkerSeconds*time.Second)
 }
 
-// freeLocked returns the free marker believed stored now, if any.
-func (v *remembered) freeLocked(now time.Time) []byte {
+// dropLapsedFree forgets the free marker once the store has expired it.
+func (v *remembered) dropLapsedFree(now time.Time) {
 	if v.free != nil && !now.Before(v.freeUntil) {
 		v.free = nil
 	}
+}
+
+// freeLocked returns the free marker believed stored now, if any.
+func (v *remembered) freeLocked(now time.Time) []byte {
+	v.dropLapsedFree(now)
 	return v.free
 }
 
